@@ -1,0 +1,75 @@
+"""Admin for the curated evidence: publications, milestones, estimates, outcome families."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from evidence.models import EffectEstimate, OutcomeFamily, Publication, RegulatoryMilestone
+
+
+@admin.register(Publication)
+class PublicationAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "first_author",
+        "year",
+        "title",
+        "journal",
+        "kind",
+        "retraction_status",
+        "state",
+        "verified",
+    ]
+    list_filter = ["state", "kind", "retraction_status", "verified", "year"]
+    search_fields = ["title", "authors", "first_author", "doi", "pmid", "journal", "sources"]
+    autocomplete_fields = ["trials"]
+
+
+@admin.register(RegulatoryMilestone)
+class RegulatoryMilestoneAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "date",
+        "date_precision",
+        "agency",
+        "jurisdiction",
+        "kind",
+        "title",
+        "state",
+        "verified",
+    ]
+    list_filter = ["state", "kind", "agency", "jurisdiction", "verified"]
+    search_fields = ["title", "summary", "agency", "sources"]
+    autocomplete_fields = ["trials", "publications"]
+    date_hierarchy = "date"
+
+
+@admin.register(EffectEstimate)
+class EffectEstimateAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "label",
+        "outcome_measure",
+        "metric",
+        "value",
+        "ci_low",
+        "ci_high",
+        "n_treatment",
+        "n_control",
+        "state",
+        "verified",
+    ]
+    list_filter = ["state", "metric", "verified", "outcome_measure"]
+    search_fields = [
+        "label",
+        "outcome_measure",
+        "comparison",
+        "trial__nct_id",
+        "trial__acronym",
+        "sources",
+    ]
+    autocomplete_fields = ["trial", "source_publication"]
+    list_select_related = ["trial", "source_publication"]
+
+
+@admin.register(OutcomeFamily)
+class OutcomeFamilyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "direction", "order"]
+    search_fields = ["name", "measures"]
+    prepopulated_fields = {"slug": ["name"]}

@@ -1,0 +1,14 @@
+from evidence.models.estimates import EffectEstimate, Metric, OutcomeFamily
+from evidence.models.milestones import MilestoneKind, RegulatoryMilestone
+from evidence.models.publications import Publication, PublicationKind, RetractionStatus
+
+__all__ = [
+    "EffectEstimate",
+    "Metric",
+    "MilestoneKind",
+    "OutcomeFamily",
+    "Publication",
+    "PublicationKind",
+    "RegulatoryMilestone",
+    "RetractionStatus",
+]

@@ -1,0 +1,101 @@
+"""Papers, reviews, regulatory documents and news, with their retraction status."""
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from trials.curation import Editorial, EditorialQuerySet, has_source_constraint
+from trials.models import Trial
+
+
+class PublicationKind(models.TextChoices):
+    TRIAL_REPORT = "trial_report", "Trial report"
+    POOLED_ANALYSIS = "pooled_analysis", "Pooled analysis"
+    META_ANALYSIS = "meta_analysis", "Meta-analysis"
+    REVIEW = "review", "Review"
+    PROTOCOL = "protocol", "Protocol"
+    REGULATORY_DOCUMENT = "regulatory", "Regulatory document"
+    NEWS = "news", "News"
+
+
+class RetractionStatus(models.TextChoices):
+    NONE = "none", "Not retracted"
+    RETRACTED = "retracted", "Retracted"
+    EXPRESSION_OF_CONCERN = "concern", "Expression of concern"
+    CORRECTED = "corrected", "Corrected"
+
+
+class PublicationQuerySet(EditorialQuerySet):
+    def retracted(self):
+        return self.filter(retraction_status=RetractionStatus.RETRACTED)
+
+    def not_retracted(self):
+        return self.exclude(retraction_status=RetractionStatus.RETRACTED)
+
+
+class Publication(Editorial):
+    seed_key = models.SlugField(
+        max_length=80,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Stable key of a record loaded from fixtures/, so seeding twice adds nothing.",
+    )
+    title = models.TextField()
+    authors = models.TextField(
+        blank=True, help_text="As cited, e.g. 'Mitchell JM, Bogenschutz M, …'."
+    )
+    first_author = models.CharField(max_length=200, blank=True, db_index=True)
+    journal = models.CharField(max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    citation = models.CharField(max_length=300, blank=True, help_text="Volume, issue and pages.")
+    doi = models.CharField("DOI", max_length=200, unique=True, null=True, blank=True)
+    pmid = models.CharField("PMID", max_length=12, unique=True, null=True, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    summary = models.TextField(blank=True, help_text="Key findings as the source reports them.")
+    kind = models.CharField(max_length=20, choices=PublicationKind.choices, db_index=True)
+    trials = models.ManyToManyField(Trial, blank=True, related_name="publications")
+    retraction_status = models.CharField(
+        max_length=10,
+        choices=RetractionStatus.choices,
+        default=RetractionStatus.NONE,
+        db_index=True,
+    )
+    retraction_date = models.DateField(null=True, blank=True)
+    retraction_notice = models.TextField(blank=True)
+    retraction_url = models.URLField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "first_author"]
+        constraints = [has_source_constraint("publication_has_source")]
+
+    def __str__(self):
+        who = self.first_author or "Anon."
+        return f"{who} {self.year or ''}: {self.title[:80]}".strip()
+
+    def get_absolute_url(self):
+        return reverse("evidence:publication", args=[self.pk])
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retraction_status == RetractionStatus.RETRACTED
+
+    @property
+    def short_citation(self) -> str:
+        parts = [self.first_author or "", self.journal, str(self.year or "")]
+        return ", ".join(p for p in parts if p)
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    def save(self, *args, **kwargs):
+        # Empty ids are stored as NULL so the unique constraints allow many blanks.
+        self.doi = (self.doi or "").strip() or None
+        self.pmid = (self.pmid or "").strip() or None
+        super().save(*args, **kwargs)

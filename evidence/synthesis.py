@@ -1,0 +1,287 @@
+"""Put study results on a common scale and pool them into one estimate.
+
+Conversions turn what papers report (arm means and SDs, Cohen's d, 95%
+confidence intervals, 2x2 counts) into an estimate with a standard error;
+`pool` combines such estimates by inverse-variance meta-analysis (fixed
+effect, DerSimonian-Laird or Paule-Mandel random effects).
+
+Pure Python on top of statsmodels/scipy, so it can be tested without Django.
+Every function raises `SynthesisError` (a ValueError) for input it cannot
+use, with a message fit to show a user.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions
+
+# z quantile used to read a standard error off a reported 95% CI; the
+# Cochrane Handbook's divisor 3.92 is 2 x 1.96, this is the same but sharper.
+Z_95 = 1.959964
+CONFIDENCE = 0.95
+METHODS = ("FE", "DL", "PM")
+RANDOM_EFFECTS_METHODS = ("DL", "PM")
+# statsmodels' tau² estimator for each method; combine_effects always also
+# returns the fixed-effect fit, so "FE" can take any of them.
+_STATSMODELS_RE = {"DL": "dl", "PM": "pm", "FE": "dl"}
+# statsmodels' Paule-Mandel stops when |Q(tau2) - (k-1)| < atol (default
+# 1e-5). Do not tighten it: any step whose Q lands a rounding error below
+# k-1 is silently reset to tau2 = 0, and a tight atol makes that likely.
+PM_MAXITER = 100
+PM_CHECK_TOL = 1e-4
+
+
+class SynthesisError(ValueError):
+    """Input that cannot be converted or pooled; the message says why."""
+
+
+@dataclass(frozen=True)
+class Effect:
+    """An estimate on an additive scale (difference, SMD or log ratio)."""
+
+    estimate: float
+    se: float
+
+    @property
+    def variance(self) -> float:
+        return self.se**2
+
+
+@dataclass(frozen=True)
+class PooledResult:
+    """Result of `pool`.
+
+    `weights` are the normalised study weights as fractions summing to 1,
+    in input order. `i2` is in percent. `pi_low`/`pi_high` are the 95%
+    prediction interval, None for "FE" or fewer than 3 studies.
+    """
+
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    z: float
+    p_value: float
+    tau2: float
+    i2: float
+    q: float
+    q_df: int
+    q_pvalue: float
+    pi_low: float | None
+    pi_high: float | None
+    weights: tuple[float, ...]
+    k: int
+    method: str
+
+
+def _finite(name: str, value: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SynthesisError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise SynthesisError(f"{name} must be a finite number, got {value!r}")
+    return number
+
+
+def _whole(name: str, value: float, minimum: int) -> int:
+    number = _finite(name, value)
+    if not number.is_integer():
+        raise SynthesisError(f"{name} must be a whole number, got {value!r}")
+    if number < minimum:
+        raise SynthesisError(f"{name} must be at least {minimum}, got {value!r}")
+    return int(number)
+
+
+def _positive(name: str, value: float) -> float:
+    number = _finite(name, value)
+    if number <= 0:
+        raise SynthesisError(f"{name} must be greater than 0, got {value!r}")
+    return number
+
+
+def _pooled_sd(sd1: float, n1: int, sd2: float, n2: int) -> float:
+    return math.sqrt(((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2) / (n1 + n2 - 2))
+
+
+def _small_sample_correction(n1: int, n2: int) -> float:
+    # Hedges' J with df = n1 + n2 - 2: 1 - 3 / (4 df - 1).
+    return 1 - 3 / (4 * (n1 + n2) - 9)
+
+
+def hedges_g_from_d(d: float, n1: int, n2: int) -> Effect:
+    """Hedges' g and its SE from Cohen's d (Borenstein et al. 2009, ch. 4)."""
+    d = _finite("d", d)
+    n1, n2 = _whole("n1", n1, 2), _whole("n2", n2, 2)
+    var_d = (n1 + n2) / (n1 * n2) + d**2 / (2 * (n1 + n2))
+    j = _small_sample_correction(n1, n2)
+    return Effect(estimate=j * d, se=math.sqrt(j**2 * var_d))
+
+
+def smd_from_means(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int) -> Effect:
+    """Hedges' g (arm 1 minus arm 2) and its SE from per-arm mean, SD and n.
+
+    Means may be mean changes from baseline, with the SDs of the change.
+    """
+    # Computed here rather than with statsmodels' effectsize_smd because that
+    # uses a different variance approximation than Borenstein's ch. 4.
+    mean1, mean2 = _finite("mean1", mean1), _finite("mean2", mean2)
+    sd1, sd2 = _positive("sd1", sd1), _positive("sd2", sd2)
+    n1, n2 = _whole("n1", n1, 2), _whole("n2", n2, 2)
+    d = (mean1 - mean2) / _pooled_sd(sd1, n1, sd2, n2)
+    return hedges_g_from_d(d, n1, n2)
+
+
+def mean_difference(
+    mean1: float,
+    sd1: float,
+    n1: int,
+    mean2: float,
+    sd2: float,
+    n2: int,
+    *,
+    pooled_sd: bool = False,
+) -> Effect:
+    """Raw mean difference (arm 1 minus arm 2) and its SE.
+
+    By default the SE is sqrt(sd1²/n1 + sd2²/n2), which does not assume equal
+    variances (RevMan, metafor "MD"); pooled_sd=True uses the pooled SD.
+    """
+    mean1, mean2 = _finite("mean1", mean1), _finite("mean2", mean2)
+    sd1, sd2 = _positive("sd1", sd1), _positive("sd2", sd2)
+    n1, n2 = _whole("n1", n1, 2), _whole("n2", n2, 2)
+    if pooled_sd:
+        variance = _pooled_sd(sd1, n1, sd2, n2) ** 2 * (1 / n1 + 1 / n2)
+    else:
+        variance = sd1**2 / n1 + sd2**2 / n2
+    return Effect(estimate=mean1 - mean2, se=math.sqrt(variance))
+
+
+def se_from_ci(lower: float, upper: float) -> float:
+    """SE of a difference-scale estimate from its 95% CI."""
+    lower, upper = _finite("lower", lower), _finite("upper", upper)
+    if lower >= upper:
+        raise SynthesisError(f"CI lower limit ({lower}) must be below the upper limit ({upper})")
+    return (upper - lower) / (2 * Z_95)
+
+
+def log_ratio_from_ci(ratio: float, lower: float, upper: float) -> Effect:
+    """log(ratio) and its SE from a risk or odds ratio with its 95% CI."""
+    ratio = _positive("ratio", ratio)
+    lower, upper = _positive("lower", lower), _positive("upper", upper)
+    if not lower <= ratio <= upper:
+        raise SynthesisError(f"ratio {ratio} lies outside its CI ({lower}, {upper})")
+    return Effect(estimate=math.log(ratio), se=se_from_ci(math.log(lower), math.log(upper)))
+
+
+def log_risk_ratio(a: int, b: int, c: int, d: int) -> Effect:
+    """Log risk ratio and SE from a 2x2 table.
+
+    a/b: events/non-events in arm 1; c/d: the same in arm 2.
+    """
+    a, c = _whole("a (arm 1 events)", a, 1), _whole("c (arm 2 events)", c, 1)
+    b, d = _whole("b (arm 1 non-events)", b, 0), _whole("d (arm 2 non-events)", d, 0)
+    log_rr, var = effectsize_2proportions(a, a + b, c, c + d, statistic="risk-ratio")
+    return Effect(estimate=float(log_rr), se=math.sqrt(float(var)))
+
+
+def _validated_inputs(
+    estimates: Sequence[float], standard_errors: Sequence[float], method: str
+) -> tuple[np.ndarray, np.ndarray, str]:
+    method = str(method).upper()
+    if method not in METHODS:
+        raise SynthesisError(f"unknown method {method!r}; use one of {METHODS}")
+    if len(estimates) != len(standard_errors):
+        raise SynthesisError(
+            f"{len(estimates)} estimates but {len(standard_errors)} standard errors"
+        )
+    if len(estimates) == 0:
+        raise SynthesisError("no estimates to pool")
+    if len(estimates) == 1:
+        raise SynthesisError("one estimate: nothing to pool")
+    effects = [_finite(f"estimate {i + 1}", v) for i, v in enumerate(estimates)]
+    ses = [_positive(f"standard error {i + 1}", v) for i, v in enumerate(standard_errors)]
+    return np.array(effects), np.array(ses), method
+
+
+def _check_paule_mandel(effects: np.ndarray, variances: np.ndarray, tau2: float) -> None:
+    # statsmodels discards its convergence flag (and may reset tau2 to 0, see
+    # the note on the PM constants), so check the PM equation Q(tau2) = k - 1
+    # ourselves; tau2 = 0 is only right when Q(0) < k - 1.
+    w = 1 / (variances + tau2)
+    mean = w @ effects / w.sum()
+    excess = w @ (effects - mean) ** 2 - (len(effects) - 1)
+    if not (abs(excess) < PM_CHECK_TOL or (tau2 == 0 and excess < 0)):
+        raise SynthesisError("Paule-Mandel estimate of tau² did not converge")
+
+
+def _prediction_interval(
+    estimate: float, se: float, tau2: float, k: int, method: str
+) -> tuple[float | None, float | None]:
+    # Higgins, Thompson & Spiegelhalter 2009 (t with k-2 df); statsmodels has
+    # no prediction interval for combine_effects.
+    if method not in RANDOM_EFFECTS_METHODS or k < 3:
+        return None, None
+    t_crit = float(stats.t.ppf((1 + CONFIDENCE) / 2, k - 2))
+    half_width = t_crit * math.sqrt(tau2 + se**2)
+    return estimate - half_width, estimate + half_width
+
+
+def pool(
+    estimates: Sequence[float], standard_errors: Sequence[float], method: str = "DL"
+) -> PooledResult:
+    """Inverse-variance pooling: "FE", "DL" (default) or "PM".
+
+    Needs at least two estimates; raises SynthesisError otherwise.
+    """
+    effects, ses, method = _validated_inputs(estimates, standard_errors, method)
+    variances = ses**2
+    kwds = {"maxiter": PM_MAXITER} if method == "PM" else {}
+    # statsmodels warns while computing values we discard: its I² when Q == 0
+    # and random-effects SEs from a negative DL tau² (replaced below).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = combine_effects(
+            effects, variances, method_re=_STATSMODELS_RE[method], use_t=False, **kwds
+        )
+        ci_fe, ci_re = res.conf_int(alpha=1 - CONFIDENCE, use_t=False)[:2]
+    # statsmodels leaves a negative DL tau² in place (and weights with it);
+    # tau² = 0 makes random effects identical to fixed effect, so use FE.
+    use_fe = method == "FE" or res.tau2 <= 0
+    if use_fe:
+        estimate, se, ci = res.mean_effect_fe, res.sd_eff_w_fe, ci_fe
+        weights, tau2 = res.weights_rel_fe, 0.0
+    else:
+        estimate, se, ci = res.mean_effect_re, res.sd_eff_w_re, ci_re
+        weights, tau2 = res.weights_rel_re, float(res.tau2)
+    if method == "PM":
+        _check_paule_mandel(effects, variances, tau2)
+
+    k, q = len(effects), float(res.q)
+    # Q-based I², floored at 0; statsmodels' res.i2 is neither floored nor
+    # defined when Q == 0.
+    i2 = 100 * max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0
+    z = float(estimate / se)
+    pi_low, pi_high = _prediction_interval(float(estimate), float(se), tau2, k, method)
+    return PooledResult(
+        estimate=float(estimate),
+        se=float(se),
+        ci_low=float(ci[0]),
+        ci_high=float(ci[1]),
+        z=z,
+        p_value=float(2 * stats.norm.sf(abs(z))),
+        tau2=tau2,
+        i2=i2,
+        q=q,
+        q_df=k - 1,
+        q_pvalue=float(res.test_homogeneity().pvalue),
+        pi_low=pi_low,
+        pi_high=pi_high,
+        weights=tuple(float(w) for w in weights),
+        k=k,
+        method=method,
+    )

@@ -1,0 +1,39 @@
+"""Shared fixtures: the curated seed data, the real ClinicalTrials.gov samples."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+DEFAULT_SAMPLES_DIR = Path(__file__).resolve().parents[2] / "shared" / "ctgov"
+
+
+def samples_dir() -> Path:
+    return Path(os.environ.get("CTGOV_SAMPLES_DIR") or DEFAULT_SAMPLES_DIR)
+
+
+@pytest.fixture(scope="session")
+def ctgov_samples() -> Path:
+    """The shared real API responses; skipped locally where absent, a failure in CI."""
+    path = samples_dir()
+    if not (path / "v2").is_dir():
+        message = f"ClinicalTrials.gov samples not found at {path} (set CTGOV_SAMPLES_DIR)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def seeded(db):
+    """The curated seed data from fixtures/, loaded through the real seed loader."""
+    from evidence.seeding import load_seed
+
+    return load_seed()
+
+
+@pytest.fixture
+def is_postgres():
+    from django.db import connection
+
+    return connection.vendor == "postgresql"

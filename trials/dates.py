@@ -1,0 +1,69 @@
+"""Partial dates: registries give "2018", "2018-11" or "2018-11-29".
+
+The date is stored as the first day of the period beside its precision, so it
+sorts and filters like a date but renders only as precisely as it was given.
+"""
+
+import datetime
+import re
+from typing import NamedTuple
+
+from django.db import models
+
+
+class Precision(models.TextChoices):
+    YEAR = "year", "year"
+    MONTH = "month", "month"
+    DAY = "day", "day"
+
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class PartialDate(NamedTuple):
+    date: datetime.date | None
+    precision: str = ""
+
+    def __str__(self) -> str:
+        return format_partial_date(self.date, self.precision)
+
+    def __bool__(self) -> bool:
+        return self.date is not None
+
+
+def parse_partial_date(text: str | None) -> PartialDate:
+    """Parse YYYY, YYYY-MM or YYYY-MM-DD; raise ValueError for anything else."""
+    if text is None or str(text).strip() == "":
+        return PartialDate(None, "")
+    match = _PARTIAL_DATE.match(str(text).strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    value = datetime.date(int(year), int(month or 1), int(day or 1))
+    if day:
+        return PartialDate(value, Precision.DAY)
+    if month:
+        return PartialDate(value, Precision.MONTH)
+    return PartialDate(value, Precision.YEAR)
+
+
+def format_partial_date(value: datetime.date | None, precision: str) -> str:
+    if value is None:
+        return ""
+    if precision == Precision.YEAR:
+        return f"{value.year:04d}"
+    if precision == Precision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+def partial_date_end(value: PartialDate) -> datetime.date | None:
+    """Last day of the period, for "before" comparisons on partial dates."""
+    if value.date is None:
+        return None
+    if value.precision == Precision.YEAR:
+        return datetime.date(value.date.year, 12, 31)
+    if value.precision == Precision.MONTH:
+        first_of_next = (value.date.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return first_of_next - datetime.timedelta(days=1)
+    return value.date

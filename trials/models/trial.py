@@ -1,0 +1,353 @@
+"""A trial as registries describe it, and the lookup tables it points to."""
+
+import re
+
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import connection, models
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from trials.choices import (
+    ACTIVE_STATUSES,
+    Allocation,
+    EnrollmentType,
+    IdentifierKind,
+    InterventionModel,
+    Masking,
+    OverallStatus,
+    PrimaryPurpose,
+    RecordSource,
+    StudyType,
+    label_for,
+)
+from trials.curation import Editorial, EditorialQuerySet, has_source_constraint
+from trials.dates import PartialDate, Precision
+
+NCT_ID_RE = re.compile(r"^NCT\d{8}$")
+validate_nct_id = RegexValidator(
+    NCT_ID_RE, "An NCT id is 'NCT' followed by 8 digits, e.g. NCT03537014."
+)
+
+
+class Phase(models.Model):
+    """A trial phase as ClinicalTrials.gov codes it; a Phase 2/3 trial has two."""
+
+    code = models.CharField(max_length=20, unique=True)
+    label = models.CharField(max_length=50)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.label
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=300, unique=True)
+    agency_class = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Condition(models.Model):
+    name = models.CharField(max_length=300, unique=True)
+    mesh_term = models.CharField(max_length=300, blank=True)
+    mesh_id = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TrialQuerySet(EditorialQuerySet):
+    def recruiting(self):
+        return self.filter(overall_status=OverallStatus.RECRUITING)
+
+    def active(self):
+        return self.filter(overall_status__in=ACTIVE_STATUSES)
+
+    def with_results(self):
+        return self.filter(has_results=True)
+
+    def in_phase(self, code: str):
+        return self.filter(phases__code=code)
+
+    def from_registry(self):
+        return self.filter(record_source=RecordSource.REGISTRY)
+
+    def curated(self):
+        return self.filter(record_source=RecordSource.CURATED)
+
+    def find(self, key: str):
+        """Look a trial up by its URL key: an NCT id (or former NCT id) or a slug."""
+        key = key.strip()
+        if NCT_ID_RE.match(key.upper()):
+            key = key.upper()
+            return self.filter(
+                models.Q(nct_id=key)
+                | models.Q(identifiers__kind=IdentifierKind.NCT_ALIAS, identifiers__value=key)
+            ).distinct()
+        return self.filter(slug=key)
+
+
+class Trial(Editorial):
+    """One clinical study, with what the registry says and what editors curated."""
+
+    # Registry fields an editor may lock against the import (issue: field locks).
+    LOCKABLE_FIELDS = [
+        "acronym",
+        "brief_title",
+        "official_title",
+        "summary",
+        "overall_status",
+        "why_stopped",
+        "study_type",
+        "allocation",
+        "intervention_model",
+        "masking",
+        "primary_purpose",
+        "enrollment",
+        "enrollment_type",
+        "start_date",
+        "primary_completion_date",
+        "completion_date",
+        "lead_sponsor",
+    ]
+    # Changes to these put a trial in the editors' review queue.
+    SIGNIFICANT_FIELDS = [
+        "overall_status",
+        "enrollment",
+        "has_results",
+        "completion_date",
+        "primary_completion_date",
+    ]
+
+    nct_id = models.CharField(
+        "NCT id",
+        max_length=11,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_nct_id],
+    )
+    nct_id_verified = models.BooleanField(
+        "NCT id verified",
+        default=True,
+        help_text="Off when the registry id comes from a secondary source and is unconfirmed.",
+    )
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="URL key when there is no NCT id."
+    )
+    acronym = models.CharField(max_length=100, blank=True, db_index=True)
+    brief_title = models.CharField(max_length=500)
+    official_title = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+
+    overall_status = models.CharField(
+        max_length=40, blank=True, choices=OverallStatus.choices, db_index=True
+    )
+    why_stopped = models.TextField(blank=True)
+    study_type = models.CharField(
+        max_length=30, blank=True, choices=StudyType.choices, db_index=True
+    )
+    allocation = models.CharField(max_length=30, blank=True, choices=Allocation.choices)
+    intervention_model = models.CharField(
+        max_length=30, blank=True, choices=InterventionModel.choices
+    )
+    masking = models.CharField(max_length=30, blank=True, choices=Masking.choices)
+    primary_purpose = models.CharField(max_length=40, blank=True, choices=PrimaryPurpose.choices)
+    enrollment = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    enrollment_type = models.CharField(max_length=20, blank=True, choices=EnrollmentType.choices)
+
+    start_date = models.DateField(null=True, blank=True, db_index=True)
+    start_date_precision = models.CharField(max_length=5, blank=True, choices=Precision.choices)
+    primary_completion_date = models.DateField(null=True, blank=True)
+    primary_completion_date_precision = models.CharField(
+        max_length=5, blank=True, choices=Precision.choices
+    )
+    completion_date = models.DateField(null=True, blank=True)
+    completion_date_precision = models.CharField(
+        max_length=5, blank=True, choices=Precision.choices
+    )
+    first_posted = models.DateField(null=True, blank=True)
+    last_update_posted = models.DateField(null=True, blank=True, db_index=True)
+    results_first_posted = models.DateField(null=True, blank=True)
+    has_results = models.BooleanField(default=False, db_index=True)
+
+    phases = models.ManyToManyField(Phase, blank=True, related_name="trials")
+    conditions = models.ManyToManyField(Condition, blank=True, related_name="trials")
+    lead_sponsor = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="led_trials"
+    )
+    collaborators = models.ManyToManyField(
+        Organization, blank=True, related_name="collaborated_trials"
+    )
+
+    record_source = models.CharField(
+        max_length=10, choices=RecordSource.choices, default=RecordSource.CURATED, db_index=True
+    )
+    raw_json = models.JSONField(null=True, blank=True, editable=False)
+    raw_hash = models.CharField(max_length=64, blank=True, editable=False)
+    last_imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_checked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an import last saw this record in the registry.",
+    )
+    missing_from_registry_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when a full import no longer finds this trial under the query.",
+    )
+
+    search_text = models.TextField(blank=True, editable=False)
+    # PostgreSQL only (a GIN index on it is made by a migration there).
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["raw_json", "search_text", "search_vector"])
+
+    objects = TrialQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("start_date").desc(nulls_last=True), "nct_id", "slug"]
+        constraints = [
+            has_source_constraint(
+                "trial_curated_has_source", condition=models.Q(record_source=RecordSource.REGISTRY)
+            ),
+        ]
+
+    def __str__(self):
+        label = self.acronym or self.brief_title
+        return f"{self.nct_id} {label}" if self.nct_id else label
+
+    def get_absolute_url(self):
+        return reverse("evidence:trial", args=[self.url_key])
+
+    @property
+    def url_key(self) -> str:
+        return self.nct_id or self.slug
+
+    @property
+    def registry_url(self) -> str:
+        return f"https://clinicaltrials.gov/study/{self.nct_id}" if self.nct_id else ""
+
+    def sources_required(self) -> bool:
+        return self.record_source == RecordSource.CURATED
+
+    @property
+    def start(self) -> PartialDate:
+        return PartialDate(self.start_date, self.start_date_precision)
+
+    @property
+    def primary_completion(self) -> PartialDate:
+        return PartialDate(self.primary_completion_date, self.primary_completion_date_precision)
+
+    @property
+    def completion(self) -> PartialDate:
+        return PartialDate(self.completion_date, self.completion_date_precision)
+
+    @property
+    def status_label(self) -> str:
+        return label_for(OverallStatus, self.overall_status)
+
+    @property
+    def study_type_label(self) -> str:
+        return label_for(StudyType, self.study_type)
+
+    def clean(self):
+        super().clean()
+        if self.nct_id:
+            self.nct_id = self.nct_id.strip().upper()
+        for name in ("start_date", "primary_completion_date", "completion_date"):
+            if getattr(self, name) and not getattr(self, f"{name}_precision"):
+                raise ValidationError({f"{name}_precision": "Say how precise this date is."})
+
+    def save(self, *args, **kwargs):
+        if self.nct_id:
+            self.nct_id = self.nct_id.strip().upper()
+        if not self.slug:
+            self.slug = self._make_slug()
+        super().save(*args, **kwargs)
+
+    def _make_slug(self) -> str:
+        if self.nct_id:
+            return self.nct_id.lower()
+        base = slugify(self.acronym or self.brief_title)[:70] or "trial"
+        slug, n = base, 2
+        while Trial.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def refresh_search(self):
+        """Rebuild the text that full-text search reads, after relations change."""
+        parts = [
+            self.nct_id or "",
+            self.acronym,
+            self.brief_title,
+            self.official_title,
+            self.summary,
+        ]
+        parts += [c.name for c in self.conditions.all()]
+        parts += [c.mesh_term for c in self.conditions.all() if c.mesh_term]
+        parts += [i.name for i in self.interventions.all()]
+        parts += [i.value for i in self.identifiers.all()]
+        parts += [o.name for o in self.collaborators.all()]
+        if self.lead_sponsor_id:
+            parts.append(self.lead_sponsor.name)
+        text = "\n".join(p for p in parts if p)
+        Trial.objects.filter(pk=self.pk).update(search_text=text)
+        self.search_text = text
+        if connection.vendor == "postgresql":
+            Trial.objects.filter(pk=self.pk).update(
+                search_vector=SearchVector("search_text", config="english")
+            )
+
+
+class TrialIdentifier(models.Model):
+    """Another id for the same study: EudraCT, CTIS, ISRCTN, a sponsor code such as MAPP1."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(max_length=20, choices=IdentifierKind.choices)
+    value = models.CharField(max_length=100, db_index=True)
+    description = models.CharField(max_length=200, blank=True)
+    verified = models.BooleanField(default=True)
+    record_source = models.CharField(
+        max_length=10, choices=RecordSource.choices, default=RecordSource.CURATED
+    )
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trial", "kind", "value"], name="unique_trial_identifier"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.value}"
+
+    @property
+    def url(self) -> str:
+        if self.kind == IdentifierKind.EUDRACT:
+            return f"https://www.clinicaltrialsregister.eu/ctr-search/search?query={self.value}"
+        if self.kind == IdentifierKind.CTIS:
+            return (
+                f"https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT={self.value}"
+            )
+        if self.kind == IdentifierKind.ISRCTN:
+            return f"https://www.isrctn.com/{self.value}"
+        if self.kind == IdentifierKind.NCT_ALIAS:
+            return f"https://clinicaltrials.gov/study/{self.value}"
+        return ""
