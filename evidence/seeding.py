@@ -44,7 +44,8 @@ class SeedReport:
     def summary(self) -> str:
         kinds = sorted(set(self.created) | set(self.present))
         return "; ".join(
-            f"{kind}: {self.created.get(kind, 0)} created, {self.present.get(kind, 0)} already present"
+            f"{kind}: {self.created.get(kind, 0)} created, "
+            f"{self.present.get(kind, 0)} already present"
             for kind in kinds
         )
 

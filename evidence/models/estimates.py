@@ -120,6 +120,9 @@ class EffectEstimate(Editorial):
 
     class Meta:
         ordering = ["outcome_measure", "label"]
+        permissions = [
+            ("publish_effectestimate", "Can publish, unpublish and withdraw effect estimates")
+        ]
         constraints = [has_source_constraint("estimate_has_source")]
 
     def __str__(self):

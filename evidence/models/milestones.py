@@ -63,6 +63,9 @@ class RegulatoryMilestone(Editorial):
 
     class Meta:
         ordering = ["-date", "title"]
+        permissions = [
+            ("publish_regulatorymilestone", "Can publish, unpublish and withdraw milestones")
+        ]
         constraints = [has_source_constraint("milestone_has_source")]
 
     def __str__(self):

@@ -72,6 +72,7 @@ class Publication(Editorial):
 
     class Meta:
         ordering = ["-year", "first_author"]
+        permissions = [("publish_publication", "Can publish, unpublish and withdraw publications")]
         constraints = [has_source_constraint("publication_has_source")]
 
     def __str__(self):

@@ -222,6 +222,7 @@ class Trial(Editorial):
 
     class Meta:
         ordering = [models.F("start_date").desc(nulls_last=True), "nct_id", "slug"]
+        permissions = [("publish_trial", "Can publish, unpublish and withdraw trials")]
         constraints = [
             has_source_constraint(
                 "trial_curated_has_source", condition=models.Q(record_source=RecordSource.REGISTRY)
