@@ -4,10 +4,11 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from evidence.models import EffectEstimate, OutcomeFamily, Publication, RegulatoryMilestone
+from trials.admin.editorial import EditorialAdmin
 
 
 @admin.register(Publication)
-class PublicationAdmin(SimpleHistoryAdmin):
+class PublicationAdmin(EditorialAdmin):
     list_display = [
         "first_author",
         "year",
@@ -18,13 +19,13 @@ class PublicationAdmin(SimpleHistoryAdmin):
         "state",
         "verified",
     ]
-    list_filter = ["state", "kind", "retraction_status", "verified", "year"]
+    list_filter = ["kind", "retraction_status", "verified", "year"]
     search_fields = ["title", "authors", "first_author", "doi", "pmid", "journal", "sources"]
     autocomplete_fields = ["trials"]
 
 
 @admin.register(RegulatoryMilestone)
-class RegulatoryMilestoneAdmin(SimpleHistoryAdmin):
+class RegulatoryMilestoneAdmin(EditorialAdmin):
     list_display = [
         "date",
         "date_precision",
@@ -35,14 +36,14 @@ class RegulatoryMilestoneAdmin(SimpleHistoryAdmin):
         "state",
         "verified",
     ]
-    list_filter = ["state", "kind", "agency", "jurisdiction", "verified"]
+    list_filter = ["kind", "agency", "jurisdiction", "verified"]
     search_fields = ["title", "summary", "agency", "sources"]
     autocomplete_fields = ["trials", "publications"]
     date_hierarchy = "date"
 
 
 @admin.register(EffectEstimate)
-class EffectEstimateAdmin(SimpleHistoryAdmin):
+class EffectEstimateAdmin(EditorialAdmin):
     list_display = [
         "label",
         "outcome_measure",
@@ -55,7 +56,7 @@ class EffectEstimateAdmin(SimpleHistoryAdmin):
         "state",
         "verified",
     ]
-    list_filter = ["state", "metric", "verified", "outcome_measure"]
+    list_filter = ["metric", "verified", "outcome_measure"]
     search_fields = [
         "label",
         "outcome_measure",

@@ -123,6 +123,17 @@ def hedges_g_from_d(d: float, n1: int, n2: int) -> Effect:
     return Effect(estimate=j * d, se=math.sqrt(j**2 * var_d))
 
 
+def small_sample_correction(n1: int, n2: int) -> float:
+    """Hedges' J, the factor that turns Cohen's d (and its SE) into Hedges' g."""
+    return _small_sample_correction(_whole("n1", n1, 2), _whole("n2", n2, 2))
+
+
+def hedges_g_se(g: float, n1: int, n2: int) -> float:
+    """SE of a reported Hedges' g from the group sizes (Borenstein et al. 2009, ch. 4)."""
+    g = _finite("g", g)
+    return hedges_g_from_d(g / small_sample_correction(n1, n2), n1, n2).se
+
+
 def smd_from_means(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int) -> Effect:
     """Hedges' g (arm 1 minus arm 2) and its SE from per-arm mean, SD and n.
 
@@ -285,3 +296,93 @@ def pool(
         k=k,
         method=method,
     )
+
+
+# Each reported metric is pooled on one scale; the standardised ones all as
+# Hedges' g (a reported "SMD" is taken to be g, as RevMan and most papers
+# report it), ratios as logs.
+SCALE_OF_METRIC = {
+    "cohens_d": "smd",
+    "hedges_g": "smd",
+    "smd": "smd",
+    "md": "md",
+    "rr": "log_rr",
+    "or": "log_or",
+}
+_NO_SE = "no standard error can be derived: give the SE, a confidence interval{}"
+
+
+def se_from_ci_level(lower: float, upper: float, level: float = 95) -> float:
+    """SE of a difference-scale estimate from a CI at any confidence level (percent)."""
+    level = _finite("confidence level", level)
+    if not 0 < level < 100:
+        raise SynthesisError(f"a {level:g}% confidence level is not usable")
+    return se_from_ci(lower, upper) * Z_95 / float(stats.norm.ppf(0.5 + level / 200))
+
+
+def _checked_se(se: float | None) -> float | None:
+    if se is not None and _finite("standard error", se) <= 0:
+        raise SynthesisError(
+            f"its standard error is recorded as {se:g}; a standard error must be greater than 0"
+        )
+    return se
+
+
+def _both(n1: int | None, n2: int | None) -> bool:
+    return bool(n1) and bool(n2)
+
+
+def _smd_effect(metric, value, se, ci, ci_level, n1, n2) -> Effect:
+    if metric == "cohens_d":
+        if not _both(n1, n2):
+            raise SynthesisError(
+                "Cohen's d needs the size of both groups to be converted to Hedges' g"
+            )
+        if se is None:
+            return hedges_g_from_d(value, n1, n2)
+        j = small_sample_correction(n1, n2)
+        return Effect(j * value, j * se)
+    if se is None and _both(n1, n2):
+        se = hedges_g_se(value, n1, n2)
+    if se is None and None not in ci:
+        se = se_from_ci_level(*ci, ci_level)
+    if se is None:
+        raise SynthesisError(_NO_SE.format(" or the size of both groups"))
+    return Effect(value, se)
+
+
+def convert(
+    metric: str,
+    value: float,
+    *,
+    se: float | None = None,
+    ci: tuple[float | None, float | None] = (None, None),
+    ci_level: float = 95,
+    n1: int | None = None,
+    n2: int | None = None,
+) -> Effect:
+    """A reported effect on its pooling scale (see SCALE_OF_METRIC) with its SE.
+
+    An explicit `se` (on the log scale for ratios) wins; otherwise it comes
+    from the group sizes (standardised metrics) or from the CI.
+    """
+    if metric not in SCALE_OF_METRIC:
+        raise SynthesisError(f"unknown metric {metric!r}")
+    value, se = _finite("estimate", value), _checked_se(se)
+    scale = SCALE_OF_METRIC[metric]
+    if scale == "smd":
+        return _smd_effect(metric, value, se, ci, ci_level, n1, n2)
+    if scale == "md":
+        if se is None and None not in ci:
+            se = se_from_ci_level(*ci, ci_level)
+        if se is None:
+            raise SynthesisError(_NO_SE.format(""))
+        return Effect(value, se)
+    if value <= 0:
+        raise SynthesisError(f"a ratio must be greater than 0, got {value:g}")
+    if se is not None:
+        return Effect(math.log(value), se)
+    if None in ci:
+        raise SynthesisError(_NO_SE.format(""))
+    log_ci = log_ratio_from_ci(value, *ci)
+    return Effect(log_ci.estimate, se_from_ci_level(math.log(ci[0]), math.log(ci[1]), ci_level))

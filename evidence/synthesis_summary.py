@@ -1,16 +1,39 @@
 """Pooled numbers shown on other pages (the trial page and the overview).
 
-Placeholder: the synthesis work fills these in. The templates
-``evidence/_trial_synthesis.html`` and ``evidence/_overview_synthesis.html``
-render nothing for an empty list.
+Both use the default synthesis (DerSimonian-Laird, retracted sources left
+out) of every outcome family, computed from one load of the estimates, so
+each page adds a constant number of queries however many families exist.
+The templates ``evidence/_trial_synthesis.html`` and
+``evidence/_overview_synthesis.html`` render nothing for an empty list.
 """
 
+from dataclasses import dataclass
 
-def trial_syntheses(trial) -> list:
+from evidence.pooling import StudyRow, Synthesis, all_families, synthesise_all
+
+
+@dataclass(frozen=True)
+class TrialSynthesis:
+    """A trial's estimate in one family's default synthesis, and what it pools into."""
+
+    synthesis: Synthesis
+    row: StudyRow
+
+    @property
+    def family(self):
+        return self.synthesis.family
+
+
+def trial_syntheses(trial) -> list[TrialSynthesis]:
     """For each outcome family this trial's estimates are pooled in: its estimate and weight."""
-    return []
+    found = []
+    for synthesis in synthesise_all(all_families()):
+        for row in synthesis.rows:
+            if row.estimate.trial_id == trial.pk:
+                found.append(TrialSynthesis(synthesis, row))
+    return found
 
 
-def overview_syntheses() -> list:
-    """The headline pooled estimate of each outcome family, for the overview page."""
-    return []
+def overview_syntheses() -> list[Synthesis]:
+    """The headline synthesis of each outcome family that has an included estimate."""
+    return [s for s in synthesise_all(all_families()) if s.rows]

@@ -2,17 +2,17 @@
 
 from django.urls import path
 
-from evidence.views import pages, synthesis
+from evidence.views import milestones, overview, publications, synthesis, trial
 
 app_name = "evidence"
 
 urlpatterns = [
-    path("", pages.overview, name="overview"),
-    path("trials/<str:key>/", pages.trial_detail, name="trial"),
-    path("milestones/", pages.milestone_list, name="milestones"),
-    path("milestones/<int:pk>/", pages.milestone_detail, name="milestone"),
-    path("publications/", pages.publication_list, name="publications"),
-    path("publications/<int:pk>/", pages.publication_detail, name="publication"),
+    path("", overview.overview, name="overview"),
+    path("trials/<str:key>/", trial.trial_detail, name="trial"),
+    path("milestones/", milestones.milestone_list, name="milestones"),
+    path("milestones/<int:pk>/", milestones.milestone_detail, name="milestone"),
+    path("publications/", publications.publication_list, name="publications"),
+    path("publications/<int:pk>/", publications.publication_detail, name="publication"),
     path("evidence/", synthesis.synthesis_page, name="synthesis"),
     path("evidence/forest.svg", synthesis.forest_svg, name="forest_svg"),
     path("evidence/rows.csv", synthesis.rows_csv, name="rows_csv"),

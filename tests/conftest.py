@@ -37,3 +37,29 @@ def is_postgres():
     from django.db import connection
 
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def make_staff(db, django_user_model):
+    """A staff user in one of the roles the editorial migration creates, e.g. "Editors"."""
+    from django.contrib.auth.models import Group
+
+    def make(username: str, group: str | None = "Editors"):
+        user = django_user_model.objects.create_user(
+            username, f"{username}@example.org", "correct-horse-battery", is_staff=True
+        )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def editor(make_staff):
+    return make_staff("editor", "Editors")
+
+
+@pytest.fixture
+def lead_editor(make_staff):
+    return make_staff("lead", "Lead editors")

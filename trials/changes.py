@@ -1,10 +1,19 @@
 """The public "changes" list of a trial: registry changes and published editorial changes.
 
-Never exposes editors' personal data (no user names, no internal notes).
+Never exposes editors' personal data (no user names, no internal notes, no reasons).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
+
+from trials.curation import State
+from trials.dates import PartialDate
+from trials.models import Organization, Trial
+
+# Fields whose editorial corrections the public sees; internal and workflow fields never.
+PUBLIC_EDITORIAL_FIELDS = [*Trial.LOCKABLE_FIELDS, "sources", "verified", "unverified_note"]
+# How many saved versions to read back: enough for any trial's list, bounded for speed.
+VERSIONS_READ = 200
 
 
 @dataclass(frozen=True)
@@ -16,7 +25,67 @@ class PublicChange:
     new: str
 
 
-def public_changes(trial, limit: int = 50) -> list[PublicChange]:
-    """Registry changes applied by imports, newest first (editorial changes: to come)."""
+def _registry_changes(trial, limit: int) -> list[PublicChange]:
     rows = trial.changes.filter(applied=True).order_by("-created_at")[:limit]
     return [PublicChange(r.created_at, "registry", r.field, r.old_value, r.new_value) for r in rows]
+
+
+def _text(version, field: str, organizations: dict[int, str]) -> str:
+    """A field of a saved version as text, spelled as the import's change log spells it."""
+    if field == "lead_sponsor":
+        return organizations.get(version.lead_sponsor_id, "")
+    value = getattr(version, field)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    precision = getattr(version, f"{field}_precision", None)
+    if precision is not None:
+        return str(PartialDate(value, precision))
+    # Codes stay as the registry spells them, as the import's change log writes them.
+    return str(value)
+
+
+def editorial_changes(versions) -> list[tuple[object, object, str]]:
+    """(older, newer, field) for each public field an editor changed on a published trial.
+
+    ``versions`` are a trial's history rows, newest first. Only edits made by a person
+    (imports save without a user; their changes are listed from the import's own log)
+    between two published versions count: what changed while a trial was a draft was
+    never public.
+    """
+    found = []
+    for newer, older in zip(versions, versions[1:], strict=False):
+        if newer.history_user_id is None or newer.history_type != "~":
+            continue
+        if newer.state != State.PUBLISHED or older.state != State.PUBLISHED:
+            continue
+        for field in PUBLIC_EDITORIAL_FIELDS:
+            attname = "lead_sponsor_id" if field == "lead_sponsor" else field
+            if getattr(newer, attname) != getattr(older, attname):
+                found.append((older, newer, field))
+    return found
+
+
+def public_changes(trial, limit: int = 50) -> list[PublicChange]:
+    """Registry changes applied by imports and editors' published corrections, newest first."""
+    versions = list(trial.history.order_by("-history_date", "-history_id")[:VERSIONS_READ])
+    edits = editorial_changes(versions)
+    sponsor_ids = {v.lead_sponsor_id for o, n, _ in edits for v in (o, n) if v.lead_sponsor_id}
+    organizations = (
+        dict(Organization.objects.filter(pk__in=sponsor_ids).values_list("pk", "name"))
+        if sponsor_ids
+        else {}
+    )
+    changes = _registry_changes(trial, limit) + [
+        PublicChange(
+            newer.history_date,
+            "editors",
+            field,
+            _text(older, field, organizations),
+            _text(newer, field, organizations),
+        )
+        for older, newer, field in edits
+    ]
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:limit]

@@ -39,7 +39,11 @@ def parse_partial_date(text: str | None) -> PartialDate:
     if not match:
         raise ValueError(f"{text!r} is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = match.groups()
-    value = datetime.date(int(year), int(month or 1), int(day or 1))
+    try:
+        value = datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        # datetime's own message ("month must be in 1..12") does not say which input.
+        raise ValueError(f"{text!r} is not a real calendar date") from None
     if day:
         return PartialDate(value, Precision.DAY)
     if month:

@@ -1,10 +1,159 @@
-"""Public trial list (placeholder until the public-pages work lands)."""
+"""The public trial list: filters, facets, pagination and exports (?format=csv|json).
 
+Bad parameters answer 400 with a page naming each one and why. A page number past
+the last page answers 404 with a link to the last page (not a silent redirect, so a
+shared link that went stale says so).
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
-from trials.models import Trial
+from trials import exports
+from trials.choices import OverallStatus, StudyType, label_for
+from trials.facets import country_name, trial_facets
+from trials.filters import PHASE_CHOICES, SORT_CHOICES, TrialFilter
+from trials.models import Site, Trial
+
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+FORMATS = ("", "html", "csv", "json")
+NOT_FILTERS = {"sort", "page", "page_size", "format"}
 
 
+def _positive_int(params, name, default, maximum=None):
+    raw = params.get(name, "").strip()
+    if not raw:
+        return default, None
+    if not raw.isdigit() or int(raw) < 1:
+        return None, f"“{raw[:50]}” is not a whole number of 1 or more."
+    if maximum is not None and int(raw) > maximum:
+        return None, f"{raw} is too many; at most {maximum} trials fit on a page."
+    return int(raw), None
+
+
+def _describe(name, value, cleaned) -> str:
+    """A filter value in words, for the sentence above the results."""
+    labels = {
+        "phase": dict(PHASE_CHOICES),
+        "has_results": {"true": "with posted results", "false": "without posted results"},
+    }
+    if name == "phase":
+        return labels["phase"].get(value.upper(), value)
+    if name == "status":
+        return label_for(OverallStatus, value.upper()).lower()
+    if name == "study_type":
+        return label_for(StudyType, value.upper()).lower()
+    if name == "country":
+        return f"in {country_name(value.upper())}"
+    if name == "has_results":
+        return labels["has_results"].get(value, value)
+    return {
+        "q": f"matching “{value}”",
+        "sponsor": f"sponsored by {value}",
+        "intervention": f"intervention “{value}”",
+        "start_after": f"started {value} or later",
+        "start_before": f"started {value} or earlier",
+        "min_enrollment": f"at least {value} participants",
+        "max_enrollment": f"at most {value} participants",
+        "min_dose_mg": f"an arm dosed at least {value} mg",
+        "max_dose_mg": f"an arm dosed at most {value} mg",
+    }.get(name, value)
+
+
+def active_filters(params, cleaned) -> list[dict]:
+    """Each active filter value in words, with the query string that removes it."""
+    active = []
+    for name in TrialFilter.base_filters:
+        if name in NOT_FILTERS:
+            continue
+        for value in params.getlist(name):
+            if not value.strip():
+                continue
+            remaining = params.copy()
+            remaining.setlist(name, [v for v in params.getlist(name) if v != value])
+            for key in ("page", "format"):
+                remaining.pop(key, None)
+            active.append(
+                {"text": _describe(name, value.strip(), cleaned), "query": remaining.urlencode()}
+            )
+    return active
+
+
+def _list_queryset(queryset):
+    return queryset.select_related("lead_sponsor").prefetch_related(
+        "phases",
+        "conditions",
+        Prefetch("sites", queryset=Site.objects.only("trial", "country_code", "country")),
+    )
+
+
+def _bad_request(request, errors, status=400, last_query=""):
+    kept = request.GET.copy()
+    for name in errors:
+        kept.pop(name, None)
+    kept.pop("format", None)
+    context = {"errors": errors, "kept_query": kept.urlencode(), "last_query": last_query}
+    return render(request, "trials/bad_request.html", context, status=status)
+
+
+@require_safe
 def trial_list(request):
-    trials = Trial.objects.publicly_addressable().prefetch_related("phases")
-    return render(request, "trials/trial_list.html", {"trials": trials})
+    params = request.GET
+    published = Trial.objects.published()
+    filterset = TrialFilter(params, queryset=published)
+    errors = filterset.clean_errors()
+    page_number, message = _positive_int(params, "page", 1)
+    if message:
+        errors["page"] = [message]
+    page_size, message = _positive_int(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    if message:
+        errors["page_size"] = [message]
+    fmt = params.get("format", "")
+    if fmt not in FORMATS:
+        errors["format"] = [f"“{fmt[:50]}” is not an export format; use csv or json."]
+    if errors:
+        return _bad_request(request, errors)
+
+    trials = filterset.sorted_qs()
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    if fmt == "csv":
+        return exports.csv_response(trials, base_url)
+    if fmt == "json":
+        query = params.copy()
+        query.pop("format", None)
+        return exports.json_response(trials, base_url, query.urlencode())
+
+    paginator = Paginator(_list_queryset(trials), page_size)
+    if page_number > paginator.num_pages:
+        last = params.copy()
+        last["page"] = str(paginator.num_pages)
+        return _bad_request(
+            request,
+            {
+                "page": [
+                    f"There is no page {page_number}: these filters give "
+                    f"{paginator.num_pages} page(s)."
+                ]
+            },
+            status=404,
+            last_query=last.urlencode(),
+        )
+    page = paginator.page(page_number)
+    export_query = params.copy()
+    export_query.pop("page", None)
+    export_query.pop("page_size", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "trials": page.object_list,
+        "count": paginator.count,
+        "active": active_filters(params, filterset.form.cleaned_data),
+        "facets": trial_facets(params, published),
+        "sort_choices": SORT_CHOICES,
+        "sort": filterset.sort_key,
+        "page_size": page_size,
+        "export_query": export_query.urlencode(),
+    }
+    return render(request, "trials/trial_list.html", context)

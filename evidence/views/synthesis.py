@@ -1,15 +1,221 @@
-"""Pooled effect sizes and forest plots (placeholder until the synthesis work lands)."""
+"""The evidence synthesis page, its forest plot as SVG and the rows it pooled as CSV.
 
-from django.http import Http404
+All three read the same GET parameters, so every view of the evidence has a URL.
+"""
+
+import csv
+from collections.abc import Iterator, Sequence
+
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+
+from evidence.forest import plot_for, render_svg
+from evidence.models import OutcomeFamily
+from evidence.pooling import (
+    BOOLEAN_OPTIONS,
+    METHOD_NAMES,
+    Options,
+    Synthesis,
+    all_families,
+    synthesis_for,
+)
+from evidence.synthesis import METHODS
+
+TRUE_WORDS = ("1", "true", "on")
+FALSE_WORDS = ("0", "false", "off")
+# Spreadsheet programs run a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+class BadParameter(ValueError):
+    """A query-string value the synthesis cannot use; the message names it and the choices."""
+
+    def __init__(self, name: str, value: str, allowed: Sequence[str]):
+        self.name, self.value, self.allowed = name, value, list(allowed)
+        super().__init__(
+            f"The parameter “{name}” cannot be “{value}”. "
+            f"Allowed values: {', '.join(self.allowed)}."
+        )
+
+
+def _single(params: QueryDict, name: str) -> str:
+    values = params.getlist(name)
+    if len(values) > 1:
+        raise BadParameter(name, ", ".join(values), ["one value, given once"])
+    return values[0].strip() if values else ""
+
+
+def options_from_query(params: QueryDict) -> Options:
+    """Read the sensitivity options; an empty or absent value means the default."""
+    values = {}
+    if method := _single(params, "method"):
+        if method.upper() not in METHODS:
+            raise BadParameter("method", method, METHODS)
+        values["method"] = method.upper()
+    for name in BOOLEAN_OPTIONS:
+        raw = _single(params, name).lower()
+        if raw in TRUE_WORDS:
+            values[name] = True
+        elif raw in FALSE_WORDS:
+            values[name] = False
+        elif raw:
+            raise BadParameter(name, raw, TRUE_WORDS + FALSE_WORDS)
+    return Options(**values)
+
+
+def family_from_query(params: QueryDict, families: Sequence[OutcomeFamily]) -> OutcomeFamily:
+    """The family named by ?family=slug, or the first by order."""
+    slug = _single(params, "family")
+    if not slug:
+        return families[0]
+    for family in families:
+        if family.slug == slug:
+            return family
+    raise BadParameter("family", slug, [f.slug for f in families])
+
+
+def _bad_request(request, error: BadParameter):
+    context = {"error": error, "synthesis_url": reverse("evidence:synthesis")}
+    return render(request, "evidence/synthesis_bad_request.html", context, status=400)
+
+
+def _query(family: OutcomeFamily, options: Options) -> str:
+    return urlencode({"family": family.slug, **options.as_query()})
+
+
+def _synthesis_or_error(request, families):
+    """(synthesis, None) for good parameters, (None, a 400 response) for bad ones."""
+    try:
+        family = family_from_query(request.GET, families)
+        options = options_from_query(request.GET)
+    except BadParameter as error:
+        return None, _bad_request(request, error)
+    return synthesis_for(family, options), None
+
+
+@require_safe
 def synthesis_page(request):
-    raise Http404
+    families = all_families()
+    if not families:
+        return render(request, "evidence/synthesis.html", {"families": []})
+    synthesis, error = _synthesis_or_error(request, families)
+    if error:
+        return error
+    query = _query(synthesis.family, synthesis.options)
+    context = {
+        "families": families,
+        "synthesis": synthesis,
+        "options": synthesis.options,
+        "methods": METHOD_NAMES.items(),
+        "forest": mark_safe(render_svg(plot_for(synthesis))) if synthesis.rows else "",
+        "svg_url": f"{reverse('evidence:forest_svg')}?{query}",
+        "csv_url": f"{reverse('evidence:rows_csv')}?{query}",
+    }
+    return render(request, "evidence/synthesis.html", context)
 
 
+@require_safe
 def forest_svg(request):
-    raise Http404
+    families = all_families()
+    if not families:
+        raise Http404("No outcome families yet.")
+    synthesis, error = _synthesis_or_error(request, families)
+    if error:
+        return error
+    response = HttpResponse(
+        render_svg(plot_for(synthesis)), content_type="image/svg+xml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{synthesis.family.slug}-forest.svg"'
+    return response
 
 
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value):
+        return value
+
+
+CSV_HEADER = [
+    "study",
+    "trial",
+    "outcome_measure",
+    "comparison",
+    "time_point",
+    "reported_metric",
+    "reported_value",
+    "reported_ci_low",
+    "reported_ci_high",
+    "n_treatment",
+    "n_control",
+    "scale",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "weight_percent",
+    "source_publication",
+    "source_doi",
+]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if isinstance(value, str) and text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def csv_lines(synthesis: Synthesis) -> Iterator[list]:
+    """The header and one line per pooled study, on the pooling scale (logs for ratios)."""
+    yield CSV_HEADER
+    for row in synthesis.rows:
+        e, source = row.estimate, row.estimate.source_publication
+        weight = row.weight_percent
+        yield [
+            _cell(v)
+            for v in (
+                e.label,
+                e.trial.url_key if e.trial else "",
+                e.outcome_measure,
+                e.comparison,
+                e.time_point,
+                e.metric,
+                e.value,
+                e.ci_low,
+                e.ci_high,
+                e.n_treatment,
+                e.n_control,
+                row.scale.code,
+                f"{row.effect.estimate:.6g}",
+                f"{row.effect.se:.6g}",
+                f"{row.ci_low:.6g}",
+                f"{row.ci_high:.6g}",
+                "" if weight is None else f"{weight:.2f}",
+                source.short_citation if source else "",
+                (source.doi or "") if source else "",
+            )
+        ]
+
+
+@require_safe
 def rows_csv(request):
-    raise Http404
+    families = all_families()
+    if not families:
+        raise Http404("No outcome families yet.")
+    synthesis, error = _synthesis_or_error(request, families)
+    if error:
+        return error
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(line) for line in csv_lines(synthesis)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{synthesis.family.slug}-rows.csv"'
+    return response

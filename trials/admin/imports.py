@@ -1,8 +1,14 @@
 """Read-only admin for the import's run log and field-level change log, and field locks."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 
-from trials.models import FieldLock, ImportRun, TrialChange
+from trials import workflow
+from trials.models import FieldLock, ImportRun, Trial, TrialChange
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -32,6 +38,21 @@ class ImportRunAdmin(ReadOnlyAdmin):
     list_filter = ["status", "mode"]
 
 
+class AwaitingReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("awaiting", "Awaiting review"), ("reviewed", "Reviewed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "awaiting":
+            return queryset.awaiting_review()
+        if self.value() == "reviewed":
+            return queryset.filter(reviewed_at__isnull=False)
+        return queryset
+
+
 @admin.register(TrialChange)
 class TrialChangeAdmin(ReadOnlyAdmin):
     list_display = [
@@ -42,10 +63,43 @@ class TrialChangeAdmin(ReadOnlyAdmin):
         "applied",
         "significant",
         "created_at",
+        "reviewed_at",
+        "reviewed_by",
     ]
-    list_filter = ["significant", "applied", "field"]
+    list_filter = [AwaitingReviewFilter, "significant", "applied", "field"]
     search_fields = ["trial__nct_id", "trial__acronym", "field"]
-    list_select_related = ["trial"]
+    list_select_related = ["trial", "reviewed_by"]
+    actions = ["mark_reviewed"]
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("trials.change_trial")
+
+    @admin.action(description="Mark selected changes reviewed", permissions=["review"])
+    def mark_reviewed(self, request, queryset):
+        count = workflow.mark_changes_reviewed(queryset, request.user)
+        self.message_user(request, f"{count} change(s) marked reviewed.", messages.SUCCESS)
+
+    def get_urls(self):
+        mark = path(
+            "trial/<int:trial_id>/mark-reviewed/",
+            self.admin_site.admin_view(self.mark_trial_reviewed_view),
+            name="trials_trialchange_mark_trial_reviewed",
+        )
+        return [mark, *super().get_urls()]
+
+    def mark_trial_reviewed_view(self, request, trial_id):
+        """The review queue's per-trial button: every change of one trial, reviewed."""
+        return require_POST(self._mark_trial_reviewed)(request, trial_id)
+
+    def _mark_trial_reviewed(self, request, trial_id):
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        trial = get_object_or_404(Trial, pk=trial_id)
+        count = workflow.mark_changes_reviewed(
+            TrialChange.objects.filter(trial=trial), request.user
+        )
+        self.message_user(request, f"{trial}: {count} change(s) marked reviewed.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:index"))
 
 
 @admin.register(FieldLock)
@@ -55,3 +109,8 @@ class FieldLockAdmin(admin.ModelAdmin):
     autocomplete_fields = ["trial"]
     readonly_fields = ["locked_by", "registry_value", "registry_value_seen_at"]
     list_select_related = ["trial", "locked_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.locked_by = request.user
+        super().save_model(request, obj, form, change)

@@ -3,9 +3,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from trials.admin.editorial import EditorialAdmin, EditorialForm
+from trials.admin.locks import FieldLockInline, lock_note
 from trials.models import (
     Arm,
     Condition,
+    FieldLock,
     Intervention,
     Organization,
     OutcomeMeasure,
@@ -46,8 +49,20 @@ class OutcomeMeasureInline(admin.TabularInline):
     fields = ["kind", "measure", "time_frame", "order"]
 
 
+class TrialForm(EditorialForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Beside each locked field: the lock's reason and what the registry now says.
+            for lock in self.instance.field_locks.all():
+                if lock.field in self.fields:
+                    field = self.fields[lock.field]
+                    field.help_text = lock_note(lock, self.instance)
+
+
 @admin.register(Trial)
-class TrialAdmin(SimpleHistoryAdmin):
+class TrialAdmin(EditorialAdmin):
+    form = TrialForm
     list_display = [
         "nct_id",
         "acronym",
@@ -62,7 +77,6 @@ class TrialAdmin(SimpleHistoryAdmin):
         "last_update_posted",
     ]
     list_filter = [
-        "state",
         "record_source",
         "overall_status",
         "phases",
@@ -79,10 +93,11 @@ class TrialAdmin(SimpleHistoryAdmin):
         "publications__first_author",
         "publications__authors",
         "publications__title",
+        "sources",
     ]
     autocomplete_fields = ["lead_sponsor", "collaborators", "conditions"]
     filter_horizontal = ["phases"]
-    inlines = [IdentifierInline, ArmInline, SiteInline, OutcomeMeasureInline]
+    inlines = [FieldLockInline, IdentifierInline, ArmInline, SiteInline, OutcomeMeasureInline]
     readonly_fields = [
         "record_source",
         "last_imported_at",
@@ -101,6 +116,13 @@ class TrialAdmin(SimpleHistoryAdmin):
     @admin.display(description="phases")
     def phase_list(self, obj):
         return ", ".join(p.code for p in obj.phases.all())
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is FieldLock:
+            for lock_form in formset.forms:
+                if lock_form.instance.pk is None and lock_form.has_changed():
+                    lock_form.instance.locked_by = request.user
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -267,10 +267,15 @@ class Trial(Editorial):
     def study_type_label(self) -> str:
         return label_for(StudyType, self.study_type)
 
-    def clean(self):
-        super().clean()
+    def clean_fields(self, exclude=None):
+        # Normalise before the field validators run, so an editor's "nct03537014"
+        # is accepted as NCT03537014 rather than refused for its case.
         if self.nct_id:
             self.nct_id = self.nct_id.strip().upper()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        super().clean()
         for name in ("start_date", "primary_completion_date", "completion_date"):
             if getattr(self, name) and not getattr(self, f"{name}_precision"):
                 raise ValidationError({f"{name}_precision": "Say how precise this date is."})

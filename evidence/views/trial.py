@@ -1,0 +1,115 @@
+"""The trial page: registry data beside the evidence about it."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from evidence.models import EffectEstimate, Publication, RegulatoryMilestone
+from evidence.synthesis_summary import trial_syntheses
+from evidence.views.public import freshness, withdrawn_response
+from trials.changes import public_changes
+from trials.models import Arm, ResultOutcome, Trial
+
+
+def _cell(measurement) -> str:
+    value = measurement.value_raw or "—"
+    if measurement.spread_raw:
+        return f"{value} ({measurement.spread_raw})"
+    if measurement.lower_raw or measurement.upper_raw:
+        return f"{value} ({measurement.lower_raw} to {measurement.upper_raw})"
+    return value
+
+
+def results_table(outcome) -> dict:
+    """One posted outcome as a table: a column per group, a row per class/category."""
+    groups = list(outcome.groups.all())
+    rows: dict[tuple[str, str], dict[int, str]] = {}
+    for m in outcome.measurements.all():
+        rows.setdefault((m.class_title, m.category), {})[m.group_id] = _cell(m)
+    titles = {g.code: g.title or g.code for g in groups}
+    analyses = [
+        {
+            "groups": ", ".join(titles.get(code, code) for code in a.group_codes)
+            or a.groups_description,
+            "estimate": " ".join(p for p in (a.param_type, a.param_value_raw) if p),
+            "ci": (
+                f"{a.ci_pct_raw or a.ci_pct or ''}% CI {a.ci_lower_raw} to {a.ci_upper_raw}"
+                if a.ci_lower_raw or a.ci_upper_raw
+                else ""
+            ),
+            "p_value": a.p_value_raw,
+            "method": a.statistical_method,
+        }
+        for a in outcome.analyses.all()
+    ]
+    return {
+        "outcome": outcome,
+        "groups": groups,
+        "rows": [
+            {
+                "label": " · ".join(p for p in key if p),
+                "cells": [cells.get(g.pk, "") for g in groups],
+            }
+            for key, cells in rows.items()
+        ],
+        "analyses": analyses,
+    }
+
+
+def _trial_queryset():
+    return (
+        Trial.objects.publicly_addressable()
+        .select_related("lead_sponsor")
+        .prefetch_related(
+            "phases",
+            "conditions",
+            "collaborators",
+            "identifiers",
+            "sites",
+            "outcome_measures",
+            "adverse_event_groups",
+            Prefetch("arms", queryset=Arm.objects.prefetch_related("interventions")),
+            "interventions",
+            Prefetch(
+                "result_outcomes",
+                queryset=ResultOutcome.objects.prefetch_related(
+                    "groups", "measurements", "analyses"
+                ),
+            ),
+            Prefetch(
+                "publications",
+                queryset=Publication.objects.published().order_by("-year", "first_author"),
+            ),
+            Prefetch("milestones", queryset=RegulatoryMilestone.objects.published()),
+            Prefetch(
+                "effect_estimates",
+                queryset=EffectEstimate.objects.published().select_related("source_publication"),
+            ),
+        )
+    )
+
+
+@require_safe
+def trial_detail(request, key):
+    trial = _trial_queryset().find(key).first()
+    if trial is None:
+        raise Http404("No published trial has this id.")
+    if key != trial.url_key:
+        # A former NCT id or a lower-case id still works, but the address shown is canonical.
+        return redirect(trial, permanent=True)
+    if trial.is_withdrawn:
+        return withdrawn_response(request, trial, str(trial))
+    publications = list(trial.publications.all())
+    context = {
+        "trial": trial,
+        "publications": publications,
+        "retracted": [p for p in publications if p.is_retracted],
+        "milestones": trial.milestones.all(),
+        "estimates": trial.effect_estimates.all(),
+        "results": [results_table(o) for o in trial.result_outcomes.all()],
+        "changes": public_changes(trial),
+        "trial_syntheses": trial_syntheses(trial),
+        **freshness(),
+    }
+    return render(request, "evidence/trial_detail.html", context)

@@ -1,0 +1,152 @@
+"""Field locks in the trial admin: editors lock fields with a reason, and the change form
+shows the registry's current value beside a locked field when it differs."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.admin_forms import change_form_data
+from trials.models import FieldLock, Trial
+
+MAPP1 = "NCT03537014"
+
+
+@pytest.fixture
+def mapp1(seeded):
+    return Trial.objects.get(nct_id=MAPP1)
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def change_page(client, trial):
+    return client.get(reverse("admin:trials_trial_change", args=[trial.pk]))
+
+
+def help_text_of(response, field: str) -> str:
+    return str(response.context["adminform"].form.fields[field].help_text)
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_the_registrys_value_beside_a_locked_field(editor, mapp1):
+    FieldLock.objects.create(
+        trial=mapp1,
+        field="overall_status",
+        reason="Sponsor confirmed the trial is still following up participants.",
+        registry_value="TERMINATED",
+        registry_value_seen_at=timezone.now(),
+    )
+    page = change_page(logged_in(editor), mapp1)
+    note = help_text_of(page, "overall_status")
+    assert "Locked" in note
+    assert "still following up participants" in note
+    assert "Registry now says: <strong>Terminated</strong>" in note
+    assert "Registry now says: <strong>Terminated</strong>" in page.content.decode()
+    assert "Registry now says" not in help_text_of(page, "enrollment")
+
+
+@pytest.mark.django_db
+def test_no_registry_value_is_shown_when_the_registry_agrees(editor, mapp1):
+    mapp1.start_date, mapp1.start_date_precision = datetime.date(2018, 11, 1), "month"
+    mapp1.save()
+    FieldLock.objects.create(
+        trial=mapp1,
+        field="start_date",
+        reason="Paper gives the month only.",
+        registry_value="2018-11",
+        registry_value_seen_at=timezone.now(),
+    )
+    FieldLock.objects.create(
+        trial=mapp1,
+        field="enrollment",
+        reason="Count from the paper.",
+        registry_value=str(mapp1.enrollment),
+        registry_value_seen_at=timezone.now(),
+    )
+    page = change_page(logged_in(editor), mapp1)
+    for field in ("start_date", "enrollment"):
+        assert "Locked" in help_text_of(page, field)
+        assert "Registry now says" not in help_text_of(page, field)
+
+
+@pytest.mark.django_db
+def test_a_registry_value_cannot_inject_markup_into_the_admin(editor, mapp1):
+    FieldLock.objects.create(
+        trial=mapp1,
+        field="brief_title",
+        reason="<b>keep</b>",
+        registry_value='<script>alert("x")</script>',
+        registry_value_seen_at=timezone.now(),
+    )
+    text = change_page(logged_in(editor), mapp1).content.decode()
+    assert '<script>alert("x")</script>' not in text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in text
+    assert "<b>keep</b>" not in text
+
+
+@pytest.mark.django_db
+def test_an_editor_locks_a_field_from_the_trial_form_and_is_named_on_the_lock(editor, mapp1):
+    client = logged_in(editor)
+    url = reverse("admin:trials_trial_change", args=[mapp1.pk])
+    data = change_form_data(change_page(client, mapp1), change_reason="lock the enrollment")
+    data.update(
+        {
+            "field_locks-TOTAL_FORMS": "1",
+            "field_locks-0-field": "enrollment",
+            "field_locks-0-reason": "The paper's count is the analysed population.",
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    lock = FieldLock.objects.get(trial=mapp1)
+    assert (lock.field, lock.locked_by) == ("enrollment", editor)
+    assert "Locked" in help_text_of(change_page(client, mapp1), "enrollment")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "field,reason,problem",
+    [
+        ("enrollment", "", "This field is required"),
+        ("raw_json", "no such lockable field", "Select a valid choice"),
+    ],
+)
+def test_a_lock_needs_a_lockable_field_and_a_reason(editor, mapp1, field, reason, problem):
+    client = logged_in(editor)
+    url = reverse("admin:trials_trial_change", args=[mapp1.pk])
+    data = change_form_data(change_page(client, mapp1), change_reason="lock something")
+    data.update(
+        {
+            "field_locks-TOTAL_FORMS": "1",
+            "field_locks-0-field": field,
+            "field_locks-0-reason": reason,
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert problem in response.content.decode()
+    assert not FieldLock.objects.filter(trial=mapp1).exists()
+
+
+@pytest.mark.django_db
+def test_locking_the_same_field_twice_is_refused_with_a_message(editor, mapp1):
+    FieldLock.objects.create(trial=mapp1, field="enrollment", reason="From the paper.")
+    client = logged_in(editor)
+    url = reverse("admin:trials_trial_change", args=[mapp1.pk])
+    data = change_form_data(change_page(client, mapp1), change_reason="lock again")
+    data.update(
+        {
+            "field_locks-TOTAL_FORMS": "2",
+            "field_locks-1-field": "enrollment",
+            "field_locks-1-reason": "Again.",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for field" in response.content.decode()
+    assert FieldLock.objects.filter(trial=mapp1).count() == 1

@@ -1,0 +1,129 @@
+"""Store a record's posted results: outcome measures with groups, measurements and
+analyses, and adverse-event totals per group, in step with the registry.
+
+Results belong to the registry alone (editors never edit them), so when the
+record's results changed they are replaced wholesale, in a handful of bulk
+inserts whatever their size.
+"""
+
+import logging
+
+from trials.ctgov.records import ParsedStudy
+from trials.ctgov.relations import FieldChange, build
+from trials.models import (
+    AdverseEventGroup,
+    ResultAnalysis,
+    ResultGroup,
+    ResultMeasurement,
+    ResultOutcome,
+    Trial,
+)
+
+logger = logging.getLogger(__name__)
+BATCH_SIZE = 500
+
+
+def _summary(outcomes: int, analyses: int, ae_groups: int) -> str:
+    if not (outcomes or ae_groups):
+        return ""
+    return f"{outcomes} outcome measures, {analyses} analyses, {ae_groups} adverse-event groups"
+
+
+def sync_results(
+    trial: Trial, parsed: ParsedStudy, old_raw: dict | None, raw: dict, force: bool
+) -> list[FieldChange]:
+    """Replace the trial's results if the record's results section changed."""
+    if parsed.results is None:
+        return []
+    unchanged = old_raw is not None and old_raw.get("resultsSection") == raw.get("resultsSection")
+    if unchanged and not force:
+        return []
+    old = _summary(
+        trial.result_outcomes.count(),
+        ResultAnalysis.objects.filter(outcome__trial=trial).count(),
+        trial.adverse_event_groups.count(),
+    )
+    new = _summary(
+        len(parsed.results),
+        sum(len(o.analyses) for o in parsed.results),
+        len(parsed.adverse_event_groups or ()),
+    )
+    if not old and not new:
+        return []
+    trial.result_outcomes.all().delete()
+    trial.adverse_event_groups.all().delete()
+    _store(trial, parsed)
+    if old == new:
+        new += " (values revised)"
+    return [FieldChange("results", old, new)]
+
+
+def _store(trial: Trial, parsed: ParsedStudy) -> None:
+    outcomes = ResultOutcome.objects.bulk_create(
+        [
+            build(
+                ResultOutcome,
+                trial=trial,
+                order=order,
+                outcome_type=o.outcome_type,
+                title=o.title,
+                description=o.description,
+                population=o.population,
+                reporting_status=o.reporting_status,
+                param_type=o.param_type,
+                dispersion_type=o.dispersion_type,
+                unit_of_measure=o.unit_of_measure,
+                time_frame=o.time_frame,
+            )
+            for order, o in enumerate(parsed.results)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    groups = ResultGroup.objects.bulk_create(
+        [
+            build(
+                ResultGroup,
+                outcome=row,
+                code=g.code,
+                title=g.title,
+                description=g.description,
+                participants_raw=g.participants_raw,
+                participants=g.participants,
+            )
+            for row, data in zip(outcomes, parsed.results, strict=True)
+            for g in data.groups
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    by_code = {(g.outcome_id, g.code): g for g in groups}
+    measurements, analyses = [], []
+    for row, data in zip(outcomes, parsed.results, strict=True):
+        for m in data.measurements:
+            group = by_code.get((row.pk, m.group_code))
+            if group is None:
+                logger.warning(
+                    "%s: measurement for unknown group %r in %r skipped",
+                    trial.nct_id,
+                    m.group_code,
+                    data.title[:60],
+                )
+                continue
+            values = {k: v for k, v in vars(m).items() if k != "group_code"}
+            measurements.append(build(ResultMeasurement, outcome=row, group=group, **values))
+        for order, a in enumerate(data.analyses):
+            values = {k: v for k, v in vars(a).items() if k != "group_codes"}
+            analyses.append(
+                build(
+                    ResultAnalysis,
+                    outcome=row,
+                    order=order,
+                    group_codes=list(a.group_codes),
+                    **values,
+                )
+            )
+    ResultMeasurement.objects.bulk_create(measurements, batch_size=BATCH_SIZE)
+    ResultAnalysis.objects.bulk_create(analyses, batch_size=BATCH_SIZE)
+    AdverseEventGroup.objects.bulk_create(
+        [build(AdverseEventGroup, trial=trial, **vars(g)) for g in parsed.adverse_event_groups],
+        batch_size=BATCH_SIZE,
+    )

@@ -1,0 +1,353 @@
+"""One import run: lock, run log row, checkpoint, fetch, upsert, progress, summary.
+
+Status rules: a run is `succeeded` only when every page was fetched and every
+study imported; then (and only then) its start moves the checkpoint of the
+default query sync. Any failed study or fetch makes it `failed`, and the next
+run starts from the same checkpoint again.
+
+One run at a time: on PostgreSQL a session-level advisory lock held on a
+connection of its own (it works across hosts sharing the database), and on every
+database the `one_running_import` constraint on ImportRun. A `running` row whose
+process died is stale: on PostgreSQL a run that gets the advisory lock knows no
+other run is alive and closes it as failed; on SQLite `--force-unlock` does.
+"""
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.utils import timezone
+
+from trials.ctgov.client import CtgovClient, CtgovError, CtgovNotFound, Page
+from trials.ctgov.parse import ParseError, raw_hash, study_nct_id
+from trials.ctgov.upsert import CREATED, UNCHANGED, UPDATED, upsert_study
+from trials.models import ImportRun, Trial
+
+logger = logging.getLogger(__name__)
+
+# Any fixed 64-bit number works; it only has to be the same for every import process.
+ADVISORY_LOCK_KEY = 0x4D444D41_43544756  # "MDMACTGV"
+QUERY, NCT, FILE = "query", "nct", "file"
+MAX_LOG_LINES = 500
+
+
+class ImportRefused(Exception):
+    """The run did not start (another is running); nothing was written."""
+
+
+@dataclass
+class RunOptions:
+    mode: str = QUERY
+    query: str = ""
+    nct_ids: list[str] = field(default_factory=list)
+    documents: list[tuple[str, list[dict]]] = field(default_factory=list)  # (name, studies)
+    since: date | None = None
+    full: bool = False
+    dry_run: bool = False
+    force: bool = False
+    force_unlock: bool = False
+
+
+@dataclass
+class RunSummary:
+    status: str = ImportRun.Status.RUNNING
+    run_id: int | None = None
+    fetched: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    pages: int = 0
+    flagged_missing: int = 0
+    checkpoint: date | None = None
+    data_timestamp: str = ""
+    error_text: str = ""
+    duration: float = 0.0
+    log: list[str] = field(default_factory=list)
+    changes: list[tuple[str, object]] = field(default_factory=list)  # (nct_id, FieldChange)
+
+    def line(self, dry_run: bool = False) -> str:
+        verb = "would be " if dry_run else ""
+        text = (
+            f"fetched {self.fetched:,}, {verb}created {self.created:,}, "
+            f"{verb}updated {self.updated:,}, unchanged {self.unchanged:,}, "
+            f"errors {self.errors:,}, {self.duration:.1f}s"
+        )
+        if dry_run:
+            return f"Dry run, nothing written: {text}"
+        return f"Import {self.status} (run {self.run_id}): {text}"
+
+
+def checkpoint_for(query: str, overlap_days: int) -> date | None:
+    """Where an incremental sync of `query` starts: the last clean run's start minus overlap."""
+    last = (
+        ImportRun.objects.succeeded()
+        .filter(mode=QUERY, query=query)
+        .order_by("-started_at")
+        .first()
+    )
+    if last is None:
+        return None
+    return timezone.localdate(last.started_at) - timedelta(days=overlap_days)
+
+
+def build_client() -> CtgovClient:
+    return CtgovClient(
+        settings.CTGOV_API_URL,
+        min_interval=settings.CTGOV_MIN_INTERVAL,
+        retries=settings.CTGOV_RETRIES,
+        backoff=settings.CTGOV_BACKOFF,
+        connect_timeout=settings.CTGOV_CONNECT_TIMEOUT,
+        read_timeout=settings.CTGOV_READ_TIMEOUT,
+    )
+
+
+class RunLock:
+    """The PostgreSQL advisory lock, on a connection of its own (no-op elsewhere)."""
+
+    def __init__(self):
+        self.connection = None
+
+    def acquire(self) -> bool:
+        if connections["default"].vendor != "postgresql":
+            return True
+        self.connection = connections.create_connection("default")
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+            got_it = cursor.fetchone()[0]
+        if not got_it:
+            self.release()
+        return got_it
+
+    def release(self) -> None:
+        if self.connection is None:
+            return
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+        except DatabaseError:
+            logger.exception("could not release the import lock (closing its session frees it)")
+        finally:
+            self.connection.close()
+            self.connection = None
+
+
+def _running_message(extra: str = "") -> str:
+    running = ImportRun.objects.filter(status=ImportRun.Status.RUNNING).first()
+    since = ""
+    if running:
+        since = f" since {running.started_at:%Y-%m-%d %H:%M:%S %Z} (run {running.pk})"
+    return f"another import is running{since}; exiting.{extra}"
+
+
+def _close_stale(now: datetime, why: str) -> list[str]:
+    lines = []
+    for stale in ImportRun.objects.filter(status=ImportRun.Status.RUNNING):
+        stale.status, stale.finished_at = ImportRun.Status.FAILED, now
+        stale.error_text = f"abandoned: {why}"
+        stale.save(update_fields=["status", "finished_at", "error_text"])
+        started = f"{stale.started_at:%Y-%m-%d %H:%M}"
+        lines.append(f"closed stale run {stale.pk} (started {started}): {why}")
+    return lines
+
+
+def _start_run(options: RunOptions, now: datetime, lock: RunLock) -> tuple[ImportRun, list[str]]:
+    notes = []
+    if not lock.acquire():
+        raise ImportRefused(_running_message())
+    if lock.connection is not None:
+        notes += _close_stale(now, "its process ended without finishing (the run lock was free)")
+    elif options.force_unlock:
+        notes += _close_stale(now, "closed by --force-unlock")
+    run = ImportRun(
+        started_at=now,
+        mode=options.mode,
+        query=options.query if options.mode == QUERY else " ".join(options.nct_ids),
+        full=options.full,
+        checkpoint_used=options.since,
+        log="\n".join(notes),
+    )
+    try:
+        with transaction.atomic():
+            run.save()
+    except IntegrityError:
+        lock.release()
+        hint = " If no import process is alive, rerun with --force-unlock."
+        raise ImportRefused(_running_message(hint)) from None
+    return run, notes
+
+
+def run_import(options: RunOptions, progress: Callable[[str], None] = lambda line: None):
+    """Run one import and return its RunSummary (status succeeded or failed).
+
+    Raises ImportRefused, before writing anything, if another run holds the lock.
+    """
+    started, now = time.monotonic(), timezone.now()
+    summary = RunSummary()
+    if options.mode == QUERY and not options.full and options.since is None:
+        options.since = checkpoint_for(options.query, settings.CTGOV_OVERLAP_DAYS)
+    summary.checkpoint = options.since
+    lock, run = RunLock(), None
+    if not options.dry_run:
+        run, notes = _start_run(options, now, lock)
+        summary.run_id = run.pk
+        summary.log += notes
+    try:
+        _import(options, summary, run, now, progress)
+    except CtgovError as exc:
+        summary.error_text = str(exc)
+        summary.log.append(f"fetch failed: {exc}")
+    except Exception as exc:  # a bug must still close the run as failed
+        logger.exception("import run crashed")
+        summary.error_text = f"{type(exc).__name__}: {exc}"
+        summary.log.append(f"run crashed: {summary.error_text}")
+        raise
+    finally:
+        failed = summary.errors or summary.error_text
+        if not summary.error_text and summary.errors:
+            summary.error_text = f"{summary.errors} studies could not be imported; see the log"
+        summary.status = ImportRun.Status.FAILED if failed else ImportRun.Status.SUCCEEDED
+        summary.duration = time.monotonic() - started
+        if run is not None:
+            _save_run(run, summary, finished=True)
+        lock.release()
+    return summary
+
+
+def _save_run(run: ImportRun, summary: RunSummary, finished: bool = False) -> None:
+    for name in ("fetched", "created", "updated", "unchanged", "errors", "pages"):
+        setattr(run, name, getattr(summary, name))
+    run.data_timestamp = summary.data_timestamp[:40]
+    lines = summary.log
+    if len(lines) > MAX_LOG_LINES:
+        lines = lines[:MAX_LOG_LINES] + [f"… {len(lines) - MAX_LOG_LINES} more lines"]
+    run.log = "\n".join(lines)
+    if finished:
+        run.status, run.finished_at = summary.status, timezone.now()
+        run.error_text = summary.error_text
+    run.save()
+
+
+def _pages(options: RunOptions, summary: RunSummary) -> Iterator[Page]:
+    """The pages of studies to import, from the API or from saved documents."""
+    if options.mode == FILE:
+        for number, (name, studies) in enumerate(options.documents, start=1):
+            summary.log.append(f"file {name}: {len(studies)} studies")
+            yield Page(number, studies, None, None)
+        return
+    with build_client() as client:
+        try:
+            summary.data_timestamp = str(client.get_version().get("dataTimestamp") or "")
+        except CtgovError as exc:
+            # The data is still worth importing; only the "as of" date is missing.
+            summary.log.append(f"could not read /version: {exc}")
+        if options.mode == NCT:
+            for number, nct_id in enumerate(options.nct_ids, start=1):
+                try:
+                    found = client.get_study(nct_id)
+                except CtgovNotFound:
+                    summary.errors += 1
+                    summary.log.append(f"{nct_id}: not found in ClinicalTrials.gov (HTTP 404)")
+                    continue
+                yield Page(number, [found], None, None)
+            return
+        yield from client.iter_pages(
+            query_intr=options.query,
+            since=options.since,
+            page_size=settings.CTGOV_PAGE_SIZE,
+        )
+
+
+def _import(options, summary: RunSummary, run, now, progress) -> None:
+    seen: set[str] = set()
+    total = None
+    for page in _pages(options, summary):
+        total = page.total_count if page.total_count is not None else total
+        _import_page(page.studies, options, summary, run, now, seen)
+        summary.pages += 1
+        if options.mode == QUERY:
+            done = f"{len(seen):,}/{total:,}" if total is not None else f"{len(seen):,}"
+            progress(f"page {page.number}: {len(page.studies):,} studies, {done}")
+        if run is not None:
+            _save_run(run, summary)  # progress visible in the admin while running
+    if options.mode == QUERY and options.full and not summary.errors:
+        if not seen:
+            # An empty answer more likely means a broken query than an empty registry.
+            summary.log.append("full run found no studies; nothing flagged as missing")
+            return
+        summary.flagged_missing = _flag_missing(seen, now, options.dry_run)
+        if summary.flagged_missing:
+            summary.log.append(
+                f"{summary.flagged_missing} trials no longer match the query; flagged, not deleted"
+            )
+
+
+def _import_page(studies: Iterable[dict], options, summary: RunSummary, run, now, seen) -> None:
+    known = _stored_hashes(studies)
+    unchanged_ids = []
+    for raw in studies:
+        try:
+            nct_id = study_nct_id(raw)
+        except ParseError as exc:
+            summary.errors += 1
+            summary.log.append(f"study without a usable NCT id skipped: {exc}")
+            continue
+        if nct_id in seen:
+            summary.log.append(f"{nct_id}: appeared again in this run; imported once")
+            continue
+        seen.add(nct_id)
+        summary.fetched += 1
+        if not options.force and known.get(nct_id) == raw_hash(raw):
+            summary.unchanged += 1
+            unchanged_ids.append(nct_id)
+            continue
+        try:
+            result = upsert_study(
+                raw,
+                run=run,
+                now=now,
+                publish=settings.IMPORT_PUBLISHES_TRIALS,
+                force=options.force,
+                dry_run=options.dry_run,
+            )
+        except Exception as exc:  # one bad study must not stop the others
+            if not isinstance(exc, ParseError | DatabaseError | ValueError):
+                logger.exception("%s: import failed", nct_id)
+            summary.errors += 1
+            summary.log.append(f"{nct_id}: not imported: {exc}")
+            continue
+        summary.log += list(result.warnings)
+        for warning in result.warnings:
+            logger.warning(warning)
+        counter = {CREATED: "created", UPDATED: "updated", UNCHANGED: "unchanged"}[result.outcome]
+        setattr(summary, counter, getattr(summary, counter) + 1)
+        summary.changes += [(nct_id, change) for change in result.changes]
+    if unchanged_ids and not options.dry_run:
+        # Seen again but unchanged: one UPDATE for the page, no history, no change log.
+        Trial.objects.filter(nct_id__in=unchanged_ids).update(
+            last_checked_at=now, missing_from_registry_since=None
+        )
+
+
+def _stored_hashes(studies: Iterable[dict]) -> dict[str, str]:
+    ids = []
+    for raw in studies:
+        try:
+            ids.append(study_nct_id(raw))
+        except ParseError:
+            continue
+    return dict(Trial.objects.filter(nct_id__in=ids).values_list("nct_id", "raw_hash"))
+
+
+def _flag_missing(seen: set[str], now: datetime, dry_run: bool) -> int:
+    """Mark imported trials a full run no longer found; never delete them."""
+    gone = Trial.objects.filter(
+        last_imported_at__isnull=False, missing_from_registry_since__isnull=True
+    ).exclude(nct_id__in=seen)
+    if dry_run:
+        return gone.count()
+    return gone.update(missing_from_registry_since=now)

@@ -1,0 +1,223 @@
+"""The one upsert layer: one ClinicalTrials.gov record into the database, atomically.
+
+Keyed on the NCT id (a former id in `nctIdAliases`, or an editor's NCT_ALIAS
+identifier, finds the same trial). Curation-safe:
+- a locked field keeps the editor's value; the registry's value goes into the
+  lock (`registry_value`) and into the change log with `applied=False`;
+- curated arms, sites and identifiers (`record_source=curated`) are never
+  changed or deleted, and a registry row duplicating one is not added;
+- a curated trial keeps `record_source=curated`, its sources, verification,
+  notes and state; evidence records live in another app and are never touched.
+The raw record is stored on every trial the import touches; an unchanged record
+(same hash) costs one query and writes nothing.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from trials.choices import IdentifierKind, RecordSource
+from trials.ctgov.parse import ParseError, parse_study, raw_hash
+from trials.ctgov.records import Org, ParsedStudy
+from trials.ctgov.relations import FieldChange, organizations, sync_relations
+from trials.ctgov.store_results import sync_results
+from trials.curation import State
+from trials.dates import PartialDate, format_partial_date
+from trials.models import ImportRun, Trial, TrialChange
+
+logger = logging.getLogger(__name__)
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+PRECISE_DATES = ("start_date", "primary_completion_date", "completion_date")
+# Bookkeeping that changes with every registry edit; logging it would bury real changes.
+UNLOGGED_FIELDS = {"last_update_posted"}
+
+
+@dataclass
+class UpsertResult:
+    nct_id: str
+    outcome: str
+    trial_id: int | None = None
+    changes: list[FieldChange] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
+
+
+class _Rollback(Exception):
+    """Carries a dry run's result out of the transaction it rolls back."""
+
+    def __init__(self, result: UpsertResult):
+        super().__init__(result.nct_id)
+        self.result = result
+
+
+def change_reason(run: ImportRun | None) -> str:
+    return f"ClinicalTrials.gov import {run.pk}" if run else "ClinicalTrials.gov import"
+
+
+def upsert_study(
+    raw: dict,
+    *,
+    run: ImportRun | None = None,
+    now: datetime | None = None,
+    publish: bool = True,
+    force: bool = False,
+    dry_run: bool = False,
+) -> UpsertResult:
+    """Create or update the trial for one API record; raise ParseError/DatabaseError on failure.
+
+    Everything happens in one transaction, so a failure leaves no partial trial.
+    A dry run does the same work and rolls it back, so it reports exact changes.
+    """
+    parsed = parse_study(raw)
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            result = _upsert(parsed, raw, run, now, publish, force)
+            if dry_run:
+                raise _Rollback(result)
+    except _Rollback as rollback:
+        return rollback.result
+    return result
+
+
+def find_trial(nct_id: str, aliases: tuple[str, ...] = ()) -> Trial | None:
+    """The trial a record belongs to: by NCT id, by a former id, or by an alias identifier."""
+    trials = Trial.objects.select_related("lead_sponsor")
+    found = trials.filter(nct_id=nct_id).first()
+    if found is None and aliases:
+        found = trials.filter(nct_id__in=aliases).first()
+    if found is None:
+        found = trials.filter(
+            identifiers__kind=IdentifierKind.NCT_ALIAS, identifiers__value__in=[nct_id, *aliases]
+        ).first()
+    return found
+
+
+def _upsert(parsed: ParsedStudy, raw: dict, run, now, publish: bool, force: bool) -> UpsertResult:
+    digest = raw_hash(raw)
+    trial = find_trial(parsed.nct_id, parsed.aliases)
+    if trial is not None and trial.raw_hash == digest and not force:
+        return UpsertResult(parsed.nct_id, UNCHANGED, trial.pk, warnings=parsed.warnings)
+    created = trial is None
+    if created:
+        if not parsed.fields.get("brief_title"):
+            raise ParseError(f"{parsed.nct_id}: no briefTitle; a new trial needs a title")
+        trial = Trial(nct_id=parsed.nct_id, record_source=RecordSource.REGISTRY)
+        if publish:
+            trial.mark_published(when=now)
+        else:
+            trial.state = State.DRAFT
+    # Results are rewritten only when their part of the record changed; that needs
+    # the previous record, trusted only if this parser version stored it.
+    old_raw = None
+    if not created and trial.raw_hash and trial.raw_hash == raw_hash(trial.raw_json):
+        old_raw = trial.raw_json
+
+    changes, locks_seen = _apply_fields(trial, parsed, created, now)
+    if trial.nct_id != parsed.nct_id:
+        # Found under a former id: the registry's canonical id takes over.
+        changes.append(FieldChange("nct_id", trial.nct_id or "", parsed.nct_id))
+        trial.nct_id = parsed.nct_id
+    applied_fields = any(c.applied for c in changes)
+
+    trial.raw_json, trial.raw_hash = raw, digest
+    trial.last_imported_at = trial.last_checked_at = now
+    trial.missing_from_registry_since = None
+    if created or applied_fields:
+        trial._change_reason = change_reason(run)
+        trial.save()
+    else:
+        # Only the raw record moved: no history row, no updated_at bump.
+        Trial.objects.filter(pk=trial.pk).update(
+            raw_json=raw,
+            raw_hash=digest,
+            last_imported_at=now,
+            last_checked_at=now,
+            missing_from_registry_since=None,
+        )
+
+    changes += sync_relations(trial, parsed)
+    changes += sync_results(trial, parsed, old_raw, raw, force)
+    if created or any(c.applied for c in changes):
+        trial.refresh_search()
+    if locks_seen:
+        type(locks_seen[0]).objects.bulk_update(
+            locks_seen, ["registry_value", "registry_value_seen_at"]
+        )
+    if created:
+        return UpsertResult(parsed.nct_id, CREATED, trial.pk, warnings=parsed.warnings)
+    TrialChange.objects.bulk_create(
+        TrialChange(
+            trial=trial,
+            run=run,
+            field=c.field,
+            old_value=c.old,
+            new_value=c.new,
+            applied=c.applied,
+            significant=c.field in Trial.SIGNIFICANT_FIELDS,
+        )
+        for c in changes
+    )
+    outcome = UPDATED if any(c.applied for c in changes) else UNCHANGED
+    return UpsertResult(parsed.nct_id, outcome, trial.pk, changes, parsed.warnings)
+
+
+def _apply_fields(trial: Trial, parsed: ParsedStudy, created: bool, now):
+    """Set the registry's scalar fields, honouring locks; return (changes, locks to save)."""
+    locks = {} if created else {lock.field: lock for lock in trial.field_locks.all()}
+    changes: list[FieldChange] = []
+    locks_seen = []
+    for name, value in parsed.fields.items():
+        if isinstance(value, PartialDate) and name not in PRECISE_DATES:
+            value = value.date  # stored as a plain date
+        old_text, new_text = display(trial, name), display_value(value)
+        if lock := locks.get(name):
+            if lock.registry_value != new_text or lock.registry_value_seen_at is None:
+                lock.registry_value, lock.registry_value_seen_at = new_text, now
+                locks_seen.append(lock)
+                if old_text != new_text:
+                    changes.append(FieldChange(name, old_text, new_text, applied=False))
+            continue
+        if old_text == new_text:
+            continue
+        _assign(trial, name, value)
+        if name not in UNLOGGED_FIELDS:
+            changes.append(FieldChange(name, old_text, new_text))
+    return ([] if created else changes), locks_seen
+
+
+def display(trial: Trial, name: str) -> str:
+    """A trial field as the change log shows it (dates as precise as they were given)."""
+    if name == "lead_sponsor":
+        return trial.lead_sponsor.name if trial.lead_sponsor_id else ""
+    if name in PRECISE_DATES:
+        return format_partial_date(getattr(trial, name), getattr(trial, f"{name}_precision"))
+    return display_value(getattr(trial, name))
+
+
+def display_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, PartialDate):
+        return str(value)
+    if isinstance(value, Org):
+        return value.name
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _assign(trial: Trial, name: str, value: Any) -> None:
+    if name == "lead_sponsor":
+        trial.lead_sponsor = organizations([value])[value.name] if value else None
+    elif name in PRECISE_DATES:
+        setattr(trial, name, value.date)
+        setattr(trial, f"{name}_precision", value.precision)
+    else:
+        setattr(trial, name, value)

@@ -1,0 +1,33 @@
+"""Small presentation helpers for trial templates."""
+
+from django import template
+from django.http import QueryDict
+
+from trials.facets import country_name
+
+register = template.Library()
+
+
+@register.filter
+def site_countries(trial) -> str:
+    """Country names of a trial's sites, read from the prefetched sites (no query)."""
+    codes = sorted({s.country_code for s in trial.sites.all() if s.country_code})
+    return ", ".join(country_name(code) for code in codes)
+
+
+@register.filter
+def phase_labels(trial) -> str:
+    return "/".join(p.label for p in trial.phases.all()) or "Phase not given"
+
+
+@register.filter
+def country(code: str) -> str:
+    return country_name(code) if code else "Country not given"
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number) -> str:
+    """The current query string with another page number."""
+    params: QueryDict = context["request"].GET.copy()
+    params["page"] = str(number)
+    return params.urlencode()
