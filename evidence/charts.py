@@ -11,8 +11,8 @@ from django.utils.html import escape
 
 BAR_HEIGHT = 22
 BAR_GAP = 8
-LABEL_WIDTH = 210
-CHART_WIDTH = 560
+LABEL_WIDTH = 170
+CHART_WIDTH = 400
 INK = "#1b1f24"
 BAR = "#0b4f9c"
 UNVERIFIED = "#8a5a00"
@@ -25,7 +25,7 @@ class Bar:
     href: str = ""
 
 
-def _clip(text: str, limit: int = 30) -> str:
+def _clip(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -69,11 +69,28 @@ class TimelinePoint:
 TIMELINE_WIDTH = 900
 TIMELINE_MARGIN = 30
 ROW = 14
+DOT_GAP = 13
 
 
 def _fraction_of_year(day: datetime.date) -> float:
     start = datetime.date(day.year, 1, 1)
     return (day - start).days / 366
+
+
+def _stack_levels(xs: list[float]) -> list[int]:
+    """The lowest free row for each point, so dots closer than DOT_GAP never overlap."""
+    taken: list[list[float]] = []
+    levels = []
+    for x in xs:
+        level = next(
+            (i for i, row in enumerate(taken) if all(abs(x - other) >= DOT_GAP for other in row)),
+            len(taken),
+        )
+        if level == len(taken):
+            taken.append([])
+        taken[level].append(x)
+        levels.append(level)
+    return levels
 
 
 def timeline_svg(points: list[TimelinePoint], title: str) -> str:
@@ -83,15 +100,19 @@ def timeline_svg(points: list[TimelinePoint], title: str) -> str:
     """
     if not points:
         return ""
+    points = sorted(points, key=lambda p: p.date)
     first = min(p.date.year for p in points)
     last = max(p.date.year for p in points)
     years = last - first + 1
     span = TIMELINE_WIDTH - 2 * TIMELINE_MARGIN
     per_year = span / years
-    stacks: dict[int, int] = {}
-    for p in points:
-        stacks[p.date.year] = stacks.get(p.date.year, 0) + 1
-    tallest = max(stacks.values())
+    levels = _stack_levels(
+        [
+            TIMELINE_MARGIN + (p.date.year - first + _fraction_of_year(p.date)) * per_year
+            for p in points
+        ]
+    )
+    tallest = max(levels) + 1
     axis_y = 20 + tallest * ROW
     height = axis_y + 30
     parts = [
@@ -112,10 +133,7 @@ def timeline_svg(points: list[TimelinePoint], title: str) -> str:
             f'<text x="{x + per_year / 2:.1f}" y="{axis_y + 20}" text-anchor="middle" '
             f'font-size="12" fill="{INK}">{year}</text>',
         ]
-    placed: dict[int, int] = {}
-    for p in sorted(points, key=lambda p: p.date):
-        level = placed.get(p.date.year, 0)
-        placed[p.date.year] = level + 1
+    for p, level in zip(points, levels, strict=True):
         x = TIMELINE_MARGIN + (p.date.year - first + _fraction_of_year(p.date)) * per_year
         y = axis_y - 10 - level * ROW
         fill = BAR if p.verified else "#fff"

@@ -43,10 +43,10 @@ def draft_milestone(author=None, **extra) -> RegulatoryMilestone:
     return RegulatoryMilestone.objects.create(**(values | extra))
 
 
-def act(client, action: str, record, **extra):
-    return client.post(
-        reverse(CHANGELIST), {"action": action, "_selected_action": [record.pk], **extra}
-    )
+def act(client, action: str, record, follow=False, **extra):
+    """Run an admin action on one record, as the change list's form does."""
+    data = {"action": action, "_selected_action": [record.pk], **extra}
+    return client.post(reverse(CHANGELIST), data, follow=follow)
 
 
 def text_of(response) -> str:
@@ -226,3 +226,19 @@ def test_a_draft_milestone_is_public_only_once_published_and_withdrawing_leaves_
     text = page.content.decode()
     assert "withdrawn" in text.lower()
     assert "Announced in error by the sponsor." in text
+
+
+@pytest.mark.django_db
+def test_a_record_in_review_goes_back_to_draft_but_a_public_one_must_be_withdrawn(
+    make_staff, editor, lead_editor
+):
+    milestone = draft_milestone(make_staff("author"), state=State.IN_REVIEW)
+    act(logged_in(editor), "return_to_draft", milestone)
+    milestone.refresh_from_db()
+    assert milestone.state == State.DRAFT
+
+    workflow.publish(milestone, lead_editor)
+    response = act(logged_in(lead_editor), "return_to_draft", milestone, follow=True)
+    assert any("withdraw it instead" in m for m in messages_of(response))
+    milestone.refresh_from_db()
+    assert milestone.state == State.PUBLISHED

@@ -69,3 +69,13 @@ def test_export_of_a_bad_query_is_refused_like_the_page(client, seeded):
     response = client.get("/trials/?status=NOPE&format=csv")
     assert response.status_code == 400
     assert "status" in response.content.decode()
+
+
+def test_export_sorted_by_relevance_keeps_the_page_order(client, db):
+    make_trial(slug="once", title="MDMA for anxiety", summary="A study.")
+    make_trial(slug="often", title="MDMA for anxiety", summary="Anxiety, anxiety and anxiety.")
+    make_trial(slug="none", title="MDMA for PTSD")
+    query = "q=anxiety&sort=relevance"
+    data = json.loads(body(client.get(f"/trials/?{query}&format=json")))
+    assert [t["url_key"] for t in data["trials"]] == listed(client, query)
+    assert len(data["trials"]) == 2

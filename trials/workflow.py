@@ -106,21 +106,20 @@ def withdraw(record, user, reason: str, when=None) -> None:
 
 
 @transaction.atomic
-def unpublish(record, user) -> None:
-    """Return a record to draft: a published one disappears from public pages entirely.
+def return_to_draft(record, user) -> None:
+    """Send a record in review back to its editors.
 
-    For records published by mistake; anything the public may have relied on should be
-    withdrawn instead, so its address keeps explaining what happened.
+    A record that has been public is never returned to draft: its address would start
+    answering 404. It is withdrawn instead, so the address explains what happened.
     """
+    _require(user, change_permission(record), f"return “{record}” to draft")
     if record.state in (State.PUBLISHED, State.WITHDRAWN):
-        _require(user, publish_permission(record), f"unpublish “{record}”")
-    else:
-        _require(user, change_permission(record), f"return “{record}” to draft")
+        raise WorkflowError(
+            f"“{record}” has been public; withdraw it instead, so its page says why."
+        )
     if record.state == State.DRAFT:
         raise WorkflowError(f"“{record}” is already a draft.")
     record.state = State.DRAFT
-    record.published_at = None
-    record.published_by = None
     _save(record, user, "Returned to draft")
 
 

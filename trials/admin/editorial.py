@@ -50,7 +50,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
 
     form = EditorialForm
     object_history_list_template = "admin/editorial/object_history_list.html"
-    actions = ["submit_for_review", "publish", "withdraw", "unpublish"]
+    actions = ["submit_for_review", "return_to_draft", "publish", "withdraw"]
     editorial_list_filter = [
         "state",
         ("last_edited_by", admin.RelatedOnlyFieldListFilter),
@@ -107,9 +107,9 @@ class EditorialAdmin(SimpleHistoryAdmin):
     def publish(self, request, queryset):
         self._run(request, queryset, workflow.publish, "published")
 
-    @admin.action(description="Unpublish selected (back to draft)", permissions=["publish"])
-    def unpublish(self, request, queryset):
-        self._run(request, queryset, workflow.unpublish, "returned to draft")
+    @admin.action(description="Send selected back to draft", permissions=["change"])
+    def return_to_draft(self, request, queryset):
+        self._run(request, queryset, workflow.return_to_draft, "returned to draft")
 
     @admin.action(description="Withdraw selected (asks for a reason)", permissions=["publish"])
     def withdraw(self, request, queryset):

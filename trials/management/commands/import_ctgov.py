@@ -65,10 +65,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
-        verbosity = opts["verbosity"]
-        if verbosity == 0:
+        logger = logging.getLogger("trials.ctgov")
+        level = logger.level
+        if opts["verbosity"] == 0:
             # Quiet for cron: only failures reach the mail.
-            logging.getLogger("trials.ctgov").setLevel(logging.ERROR)
+            logger.setLevel(logging.ERROR)
+        try:
+            self._run(opts)
+        finally:
+            logger.setLevel(level)
+
+    def _run(self, opts):
+        verbosity = opts["verbosity"]
         options = self._options(opts)
 
         def progress(line: str) -> None:
