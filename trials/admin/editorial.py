@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -51,6 +52,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
     form = EditorialForm
     object_history_list_template = "admin/editorial/object_history_list.html"
     actions = ["submit_for_review", "return_to_draft", "publish", "withdraw"]
+    # Editors paste bare hosts; https is the right guess (and Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     editorial_list_filter = [
         "state",
         ("last_edited_by", admin.RelatedOnlyFieldListFilter),
