@@ -32,7 +32,9 @@ def summary(response) -> str:
 
 
 def csv_rows(response) -> list[list[str]]:
-    body = b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content).decode(
+        "utf-8-sig"
+    )  # spreadsheets need the byte-order mark
     return list(csv.reader(io.StringIO(body)))
 
 

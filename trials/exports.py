@@ -168,6 +168,21 @@ def csv_rows(queryset, base_url: str):
         yield writer.writerow(cells)
 
 
+def stream_csv(lines, filename: str) -> StreamingHttpResponse:
+    """Stream rows of cells as a spreadsheet-safe UTF-8 CSV download."""
+    writer = csv.writer(_Echo())
+
+    def encoded():
+        for number, cells in enumerate(lines):
+            text = writer.writerow(["" if c is None else neutralise(c) for c in cells])
+            # The byte-order mark makes spreadsheet programs read the file as UTF-8.
+            yield "\ufeff" + text if number == 0 else text
+
+    response = StreamingHttpResponse(encoded(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def json_chunks(queryset, base_url: str, query: str):
     yield '{"query": ' + json.dumps(query) + ', "trials": ['
     first = True

@@ -3,10 +3,9 @@
 All three read the same GET parameters, so every view of the evidence has a URL.
 """
 
-import csv
 from collections.abc import Iterator, Sequence
 
-from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -24,11 +23,10 @@ from evidence.pooling import (
     synthesis_for,
 )
 from evidence.synthesis import METHODS
+from trials.exports import stream_csv
 
 TRUE_WORDS = ("1", "true", "on")
 FALSE_WORDS = ("0", "false", "off")
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class BadParameter(ValueError):
@@ -133,13 +131,6 @@ def forest_svg(request):
     return response
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value):
-        return value
-
-
 CSV_HEADER = [
     "study",
     "trial",
@@ -163,13 +154,9 @@ CSV_HEADER = [
 ]
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+def _six_figures(value: float) -> float:
+    # A number, not text, so the spreadsheet-safety pass leaves a leading minus alone.
+    return float(f"{value:.6g}")
 
 
 def csv_lines(synthesis: Synthesis) -> Iterator[list]:
@@ -179,28 +166,25 @@ def csv_lines(synthesis: Synthesis) -> Iterator[list]:
         e, source = row.estimate, row.estimate.source_publication
         weight = row.weight_percent
         yield [
-            _cell(v)
-            for v in (
-                e.label,
-                e.trial.url_key if e.trial else "",
-                e.outcome_measure,
-                e.comparison,
-                e.time_point,
-                e.metric,
-                e.value,
-                e.ci_low,
-                e.ci_high,
-                e.n_treatment,
-                e.n_control,
-                row.scale.code,
-                f"{row.effect.estimate:.6g}",
-                f"{row.effect.se:.6g}",
-                f"{row.ci_low:.6g}",
-                f"{row.ci_high:.6g}",
-                "" if weight is None else f"{weight:.2f}",
-                source.short_citation if source else "",
-                (source.doi or "") if source else "",
-            )
+            e.label,
+            e.trial.url_key if e.trial else "",
+            e.outcome_measure,
+            e.comparison,
+            e.time_point,
+            e.metric,
+            e.value,
+            e.ci_low,
+            e.ci_high,
+            e.n_treatment,
+            e.n_control,
+            row.scale.code,
+            _six_figures(row.effect.estimate),
+            _six_figures(row.effect.se),
+            _six_figures(row.ci_low),
+            _six_figures(row.ci_high),
+            None if weight is None else round(weight, 2),
+            source.short_citation if source else "",
+            (source.doi or "") if source else "",
         ]
 
 
@@ -212,10 +196,4 @@ def rows_csv(request):
     synthesis, error = _synthesis_or_error(request, families)
     if error:
         return error
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(line) for line in csv_lines(synthesis)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{synthesis.family.slug}-rows.csv"'
-    return response
+    return stream_csv(csv_lines(synthesis), f"{synthesis.family.slug}-rows.csv")
