@@ -24,12 +24,58 @@ def ctgov_samples() -> Path:
     return path
 
 
-@pytest.fixture
-def seeded(db):
-    """The curated seed data from fixtures/, loaded through the real seed loader."""
+class _SeedLoaded(Exception):
+    """Raised to roll back the one real seed load once its rows are captured."""
+
+
+@pytest.fixture(scope="session")
+def seed_snapshot(django_db_setup, django_db_blocker):
+    """Every row the real seed loader writes, captured once per session.
+
+    Loading the seed through `load_seed` takes seconds (validation, history, lookups);
+    copying the captured rows back takes a few bulk inserts, so each test still starts
+    from exactly what `seed` produces without paying for it a hundred times.
+    """
+    from django.apps import apps
+    from django.db import transaction
+
     from evidence.seeding import load_seed
 
-    return load_seed()
+    models = apps.get_models(include_auto_created=True)
+    snapshot: dict = {}
+    with django_db_blocker.unblock():
+        try:
+            with transaction.atomic():
+                before = {m: set(m._base_manager.values_list("pk", flat=True)) for m in models}
+                report = load_seed()
+                for model in models:
+                    rows = [
+                        row
+                        for row in model._base_manager.order_by("pk").values()
+                        if row[model._meta.pk.attname] not in before[model]
+                    ]
+                    if rows:
+                        snapshot[model] = rows
+                raise _SeedLoaded
+        except _SeedLoaded:
+            pass
+    return report, snapshot
+
+
+@pytest.fixture
+def seeded(db, seed_snapshot):
+    """The curated seed data from fixtures/, as the real seed loader writes it."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    report, snapshot = seed_snapshot
+    # Foreign keys are deferred to commit on both databases, so the order of models is free.
+    for model, rows in snapshot.items():
+        model._base_manager.bulk_create([model(**row) for row in rows])
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(snapshot)):
+            cursor.execute(sql)
+    return report
 
 
 @pytest.fixture
@@ -63,3 +109,10 @@ def editor(make_staff):
 @pytest.fixture
 def lead_editor(make_staff):
     return make_staff("lead", "Lead editors")
+
+
+def pytest_configure(config):
+    # The production hasher costs ~0.3 s per password on purpose; tests create many users.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
