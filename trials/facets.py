@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.http import QueryDict
 
 from trials.choices import OverallStatus, StudyType, label_for
-from trials.filters import HAS_RESULTS_CHOICES, TrialFilter
+from trials.filters import HAS_RESULTS_CHOICES, PHASE_CHOICES, TrialFilter
 
 MAX_CONDITION_OPTIONS = 15
 
@@ -36,6 +36,21 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
+def option_label(param: str, value: str) -> str:
+    """The words for a facet value, as the filter form offers it."""
+    if param == "phase":
+        return dict(PHASE_CHOICES).get(value, value).capitalize()
+    if param == "status":
+        return label_for(OverallStatus, value)
+    if param == "study_type":
+        return label_for(StudyType, value)
+    if param == "country":
+        return country_name(value)
+    if param == "has_results":
+        return dict(HAS_RESULTS_CHOICES).get(value, value)
+    return value
+
+
 def _facet_queryset(params: QueryDict, param: str, queryset):
     others = params.copy()
     others.pop(param, None)
@@ -56,7 +71,16 @@ def trial_facets(params: QueryDict, queryset) -> list[Facet]:
         found = {value for value, _, _ in rows}
         result = [FacetOption(value, label, n, value in chosen) for value, label, n in rows]
         # A selected option that now matches nothing stays visible, so it can be unticked.
-        result += [FacetOption(v, v, 0, True) for v in chosen if v not in found]
+        result += [
+            FacetOption(v, option_label(param, v), 0, True) for v in chosen if v not in found
+        ]
+        # Both results options are always offered, so either can be chosen at a count of 0.
+        if param == "has_results":
+            result += [
+                FacetOption(v, label, 0, False)
+                for v, label in HAS_RESULTS_CHOICES
+                if v not in found and v not in chosen
+            ]
         return result
 
     phase_rows = _rows(

@@ -5,15 +5,15 @@ parameters are AND-ed. Filters on related rows (phases, sites, arms, ...) use a
 ``pk__in`` subquery, so a trial never appears twice and no DISTINCT is needed.
 """
 
-import re
 
 import django_filters
 import pycountry
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchRank
 from django.db import connection
 from django.db.models import F
 
+from trials import search
 from trials.choices import OverallStatus, StudyType
 from trials.dates import parse_partial_date, partial_date_end
 from trials.models import Arm, Intervention, Site, Trial
@@ -46,20 +46,6 @@ SORT_KEYS = {
     "-updated": [F("last_update_posted").desc(nulls_last=True)],
     "title": ["brief_title"],
 }
-_TERM = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
-
-
-def search_terms(q: str) -> list[tuple[str, bool]]:
-    """Split web-search syntax into (text, excluded) pairs: words, "phrases" and -exclusions."""
-    terms = []
-    for match in _TERM.finditer(q):
-        minus_phrase, phrase, minus_word, word = match.groups()
-        text = (phrase or word or "").strip()
-        if text and text.upper() != "OR":
-            terms.append((text, bool(minus_phrase or minus_word)))
-    return terms
-
-
 class TextListField(forms.Field):
     """A repeatable free-text parameter (?condition=A&condition=B)."""
 
@@ -167,13 +153,9 @@ class TrialFilter(django_filters.FilterSet):
         if not value:
             return queryset
         if connection.vendor == "postgresql":
-            return queryset.filter(search_vector=self.search_query(value))
-        for text, excluded in search_terms(value):
-            if excluded:
-                queryset = queryset.exclude(search_text__icontains=text)
-            else:
-                queryset = queryset.filter(search_text__icontains=text)
-        return queryset
+            query = search.postgres_query(value)
+            return queryset.filter(search_vector=query) if query is not None else queryset
+        return queryset.filter(search.substring_filter(value))
 
     def filter_condition(self, queryset, name, value):
         if not value:
@@ -233,10 +215,6 @@ class TrialFilter(django_filters.FilterSet):
         """Each bad parameter with its messages, for the 400 page."""
         return {name: [str(m) for m in messages] for name, messages in self.errors.items()}
 
-    @staticmethod
-    def search_query(value: str) -> SearchQuery:
-        return SearchQuery(value, search_type="websearch", config="english")
-
     @property
     def sort_key(self) -> str:
         data = self.form.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -252,6 +230,9 @@ class TrialFilter(django_filters.FilterSet):
         if sort == "relevance":
             if connection.vendor != "postgresql":
                 return queryset.order_by(*SORT_KEYS[DEFAULT_SORT], "pk")
-            rank = SearchRank(F("search_vector"), self.search_query(self.form.cleaned_data["q"]))
+            query = search.postgres_query(self.form.cleaned_data["q"])
+            if query is None:
+                return queryset.order_by(*SORT_KEYS[DEFAULT_SORT], "pk")
+            rank = SearchRank(F("search_vector"), query)
             return queryset.annotate(rank=rank).order_by("-rank", *SORT_KEYS[DEFAULT_SORT], "pk")
         return queryset.order_by(*SORT_KEYS[sort], "pk")

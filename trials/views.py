@@ -7,13 +7,13 @@ shared link that went stale says so).
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from trials import exports
+from trials import exports, search
 from trials.choices import OverallStatus, StudyType, label_for
 from trials.facets import country_name, trial_facets
-from trials.filters import PHASE_CHOICES, SORT_CHOICES, TrialFilter
+from trials.filters import DEFAULT_SORT, PHASE_CHOICES, SORT_CHOICES, TrialFilter
 from trials.models import Site, Trial
 
 DEFAULT_PAGE_SIZE = 25
@@ -89,6 +89,15 @@ def _list_queryset(queryset):
     )
 
 
+def _with(params, **values) -> str:
+    """The query string with some parameters replaced (and the page reset)."""
+    query = params.copy()
+    query.pop("page", None)
+    for name, value in values.items():
+        query[name] = value
+    return query.urlencode()
+
+
 def _bad_request(request, errors, status=400, last_query=""):
     kept = request.GET.copy()
     for name in errors:
@@ -98,9 +107,34 @@ def _bad_request(request, errors, status=400, last_query=""):
     return render(request, "trials/bad_request.html", context, status=status)
 
 
+def canonical_query(params) -> str | None:
+    """The query without empty fields and form defaults, or None when no field is empty.
+
+    The filter form submits every field; a shared link should carry only what was chosen.
+    """
+    if all(v.strip() for _, values in params.lists() for v in values):
+        return None
+    clean = params.copy()
+    for name, values in params.lists():
+        kept = [v for v in values if v.strip()]
+        if kept:
+            clean.setlist(name, kept)
+        else:
+            del clean[name]
+    # The form also sends its defaults; they say nothing in a shared link.
+    default_sort = "relevance" if clean.get("q") else DEFAULT_SORT
+    for name, value in {"sort": default_sort, "page_size": str(DEFAULT_PAGE_SIZE)}.items():
+        if clean.getlist(name) == [value]:
+            del clean[name]
+    return clean.urlencode()
+
+
 @require_safe
 def trial_list(request):
     params = request.GET
+    canonical = canonical_query(params)
+    if canonical is not None:
+        return redirect(f"{request.path}?{canonical}" if canonical else request.path)
     published = Trial.objects.published()
     filterset = TrialFilter(params, queryset=published)
     errors = filterset.clean_errors()
@@ -141,6 +175,10 @@ def trial_list(request):
             last_query=last.urlencode(),
         )
     page = paginator.page(page_number)
+    q = filterset.form.cleaned_data.get("q")
+    suggestion = None
+    if q and not paginator.count:
+        suggestion = search.suggest(q, search.vocabulary(published))
     export_query = params.copy()
     export_query.pop("page", None)
     export_query.pop("page_size", None)
@@ -155,5 +193,7 @@ def trial_list(request):
         "sort": filterset.sort_key,
         "page_size": page_size,
         "export_query": export_query.urlencode(),
+        "suggestion": suggestion,
+        "suggestion_query": _with(params, q=suggestion) if suggestion else "",
     }
     return render(request, "trials/trial_list.html", context)

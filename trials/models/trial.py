@@ -25,6 +25,7 @@ from trials.choices import (
 )
 from trials.curation import Editorial, EditorialQuerySet, has_source_constraint
 from trials.dates import PartialDate, Precision
+from trials.search import fold
 
 NCT_ID_RE = re.compile(r"^NCT\d{8}$")
 validate_nct_id = RegexValidator(
@@ -312,7 +313,8 @@ class Trial(Editorial):
         parts += [o.name for o in self.collaborators.all()]
         if self.lead_sponsor_id:
             parts.append(self.lead_sponsor.name)
-        text = "\n".join(p for p in parts if p)
+        # Folded so that "Ostfold" finds "Østfold" on both databases (see trials.search).
+        text = fold("\n".join(p for p in parts if p))
         Trial.objects.filter(pk=self.pk).update(search_text=text)
         self.search_text = text
         if connection.vendor == "postgresql":
