@@ -5,7 +5,6 @@ parameters are AND-ed. Filters on related rows (phases, sites, arms, ...) use a
 ``pk__in`` subquery, so a trial never appears twice and no DISTINCT is needed.
 """
 
-
 import django_filters
 import pycountry
 from django import forms
@@ -46,6 +45,8 @@ SORT_KEYS = {
     "-updated": [F("last_update_posted").desc(nulls_last=True)],
     "title": ["brief_title"],
 }
+
+
 class TextListField(forms.Field):
     """A repeatable free-text parameter (?condition=A&condition=B)."""
 
