@@ -3,7 +3,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from evidence.models import EffectEstimate, OutcomeFamily, Publication, RegulatoryMilestone
+from evidence.models import (
+    EffectEstimate,
+    OutcomeFamily,
+    ProblemReport,
+    Publication,
+    RegulatoryMilestone,
+)
 from trials.admin.editorial import EditorialAdmin
 
 
@@ -74,3 +80,17 @@ class OutcomeFamilyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "direction", "order"]
     search_fields = ["name", "measures"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    """Readers' reports: editors read them, note what they did and mark them resolved."""
+
+    list_display = ["created_at", "page", "message", "contact", "resolved"]
+    list_filter = ["resolved"]
+    search_fields = ["page", "message", "contact"]
+    readonly_fields = ["page", "message", "contact", "created_at"]
+    fields = ["page", "message", "contact", "created_at", "resolved", "editor_notes"]
+
+    def has_add_permission(self, request):
+        return False

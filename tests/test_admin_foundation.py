@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from evidence.models import ProblemReport
 from trials.models import FieldLock, ImportRun, Intervention, ResultOutcome, Trial, TrialChange
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -33,6 +34,7 @@ def every_model_has_a_row(seeded):
     AccessAttempt.objects.create(**LOGIN, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**LOGIN)
     AccessFailureLog.objects.create(**LOGIN)
+    ProblemReport.objects.create(page="/trials/NCT03537014/", message="Enrollment is 91.")
 
 
 def admin_url(model, view: str, *args) -> str:

@@ -1,10 +1,12 @@
 from evidence.models.estimates import EffectEstimate, Metric, OutcomeFamily
 from evidence.models.milestones import MilestoneKind, RegulatoryMilestone
 from evidence.models.publications import Publication, PublicationKind, RetractionStatus
+from evidence.models.reports import ProblemReport
 
 __all__ = [
     "EffectEstimate",
     "Metric",
+    "ProblemReport",
     "MilestoneKind",
     "OutcomeFamily",
     "Publication",

@@ -83,6 +83,12 @@ class Publication(Editorial):
         return reverse("evidence:publication", args=[self.pk])
 
     @property
+    def author_list(self) -> list[str]:
+        """The authors as cited, one name each, without a closing "et al."."""
+        names = [n.strip() for n in self.authors.replace(";", ",").split(",")]
+        return [n for n in names if n and n.rstrip(".").lower() != "et al"]
+
+    @property
     def is_retracted(self) -> bool:
         return self.retraction_status == RetractionStatus.RETRACTED
 
