@@ -62,20 +62,26 @@ def seed_snapshot(django_db_setup, django_db_blocker):
     return report, snapshot
 
 
+def restore_seed(seed_snapshot):
+    """Write the captured seed rows back; returns the seed loader's report."""
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    report, snapshot = seed_snapshot
+    # Foreign keys are checked at commit on both databases, so the order of models is free.
+    with transaction.atomic():
+        for model, rows in snapshot.items():
+            model._base_manager.bulk_create([model(**row) for row in rows])
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(snapshot)):
+                cursor.execute(sql)
+    return report
+
+
 @pytest.fixture
 def seeded(db, seed_snapshot):
     """The curated seed data from fixtures/, as the real seed loader writes it."""
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    report, snapshot = seed_snapshot
-    # Foreign keys are deferred to commit on both databases, so the order of models is free.
-    for model, rows in snapshot.items():
-        model._base_manager.bulk_create([model(**row) for row in rows])
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), list(snapshot)):
-            cursor.execute(sql)
-    return report
+    return restore_seed(seed_snapshot)
 
 
 @pytest.fixture
