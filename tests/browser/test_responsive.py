@@ -1,4 +1,4 @@
-"""Every public page at phone, tablet and desktop widths: no sideways scrolling, no axe violation."""
+"""Every public page at phone, tablet and desktop widths: no sideways scroll, no axe violation."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
