@@ -9,7 +9,15 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from evidence.models import ProblemReport
-from trials.models import FieldLock, ImportRun, Intervention, ResultOutcome, Trial, TrialChange
+from trials.models import (
+    FieldLock,
+    ImportRun,
+    Intervention,
+    OutcomeMeasure,
+    ResultOutcome,
+    Trial,
+    TrialChange,
+)
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 LOGIN = {
@@ -86,7 +94,10 @@ def test_admin_trial_form_shows_the_seeded_values(admin_client, seeded):
     page = admin_client.get(admin_url(Trial, "change", mapp1.pk)).content.decode()
     assert "NCT id" in page
     assert 'value="NCT03537014"' in page
-    assert "Sheehan Disability Scale (SDS)" in page  # an outcome measure inline
+    outcomes = admin_client.get(
+        admin_url(OutcomeMeasure, "changelist"), {"trial__id__exact": mapp1.pk}
+    ).content.decode()
+    assert "Sheehan Disability Scale (SDS)" in outcomes  # linked from the trial form
 
 
 @pytest.mark.django_db

@@ -1,6 +1,9 @@
 """Admin for trials and what hangs off them."""
 
 from django.contrib import admin
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from trials.admin.editorial import EditorialAdmin, EditorialForm
@@ -37,16 +40,29 @@ class ArmInline(admin.StackedInline):
     ]
 
 
-class SiteInline(admin.TabularInline):
-    model = Site
-    extra = 0
-    fields = ["facility", "city", "country", "country_code", "status", "record_source"]
+def related_list_link(trial, model, noun: str) -> str:
+    """How many rows of ``model`` the trial has, linking to their own filtered admin list.
 
-
-class OutcomeMeasureInline(admin.TabularInline):
-    model = OutcomeMeasure
-    extra = 0
-    fields = ["kind", "measure", "time_frame", "order"]
+    Sites and outcomes are edited there rather than inline: a multi-site trial has hundreds,
+    and one form holding them all exceeds any sane DATA_UPLOAD_MAX_NUMBER_FIELDS.
+    """
+    if not trial.pk:
+        return "Save the trial first."
+    opts = model._meta
+    count = model.objects.filter(trial=trial).count()
+    listing = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    adding = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    return format_html(
+        '<a href="{}?trial__id__exact={}">{} {}{} — view and edit</a> · '
+        '<a href="{}?trial={}">add one</a>',
+        listing,
+        trial.pk,
+        count,
+        noun,
+        pluralize(count),
+        adding,
+        trial.pk,
+    )
 
 
 class TrialForm(EditorialForm):
@@ -97,8 +113,10 @@ class TrialAdmin(EditorialAdmin):
     ]
     autocomplete_fields = ["lead_sponsor", "collaborators", "conditions"]
     filter_horizontal = ["phases"]
-    inlines = [FieldLockInline, IdentifierInline, ArmInline, SiteInline, OutcomeMeasureInline]
+    inlines = [FieldLockInline, IdentifierInline, ArmInline]
     readonly_fields = [
+        "site_list",
+        "outcome_list",
         "record_source",
         "last_imported_at",
         "last_checked_at",
@@ -112,6 +130,14 @@ class TrialAdmin(EditorialAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("phases")
+
+    @admin.display(description="Sites")
+    def site_list(self, obj):
+        return related_list_link(obj, Site, "site")
+
+    @admin.display(description="Registered outcomes")
+    def outcome_list(self, obj):
+        return related_list_link(obj, OutcomeMeasure, "outcome")
 
     @admin.display(description="phases")
     def phase_list(self, obj):
@@ -169,6 +195,15 @@ class SiteAdmin(admin.ModelAdmin):
     list_display = ["facility", "city", "country_code", "trial"]
     list_filter = ["country_code"]
     search_fields = ["facility", "city", "country", "trial__nct_id", "trial__acronym"]
+    autocomplete_fields = ["trial"]
+    list_select_related = ["trial"]
+
+
+@admin.register(OutcomeMeasure)
+class OutcomeMeasureAdmin(admin.ModelAdmin):
+    list_display = ["measure", "kind", "time_frame", "trial"]
+    list_filter = ["kind"]
+    search_fields = ["measure", "trial__nct_id", "trial__acronym"]
     autocomplete_fields = ["trial"]
     list_select_related = ["trial"]
 

@@ -1,0 +1,60 @@
+"""Editors can correct and lock a large multi-site trial through the admin."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.admin_forms import change_form_data
+from trials.models import OutcomeMeasure, Site, Trial
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def big_trial(seeded):
+    trial = Trial.objects.get(nct_id="NCT03537014")
+    Site.objects.bulk_create(
+        Site(trial=trial, facility=f"Clinic {i}", city="Boston", country_code="US")
+        for i in range(300)
+    )
+    OutcomeMeasure.objects.bulk_create(
+        OutcomeMeasure(trial=trial, kind="SECONDARY", measure=f"Scale {i}", order=i)
+        for i in range(40)
+    )
+    return trial
+
+
+def test_a_trial_with_300_sites_and_40_outcomes_saves_through_the_admin(editor, big_trial):
+    client = Client()
+    client.force_login(editor)
+    url = reverse("admin:trials_trial_change", args=[big_trial.pk])
+    page = client.get(url)
+    data = change_form_data(
+        page, enrollment="91", change_reason="enrollment as the primary paper reports it"
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:500]
+    big_trial.refresh_from_db()
+    assert big_trial.enrollment == 91
+    assert Site.objects.filter(trial=big_trial).count() >= 300
+
+
+def test_the_trial_form_links_to_its_sites_and_outcomes_instead_of_listing_them(editor, big_trial):
+    client = Client()
+    client.force_login(editor)
+    html = client.get(reverse("admin:trials_trial_change", args=[big_trial.pk])).content.decode()
+    sites = Site.objects.filter(trial=big_trial).count()
+    assert f'?trial__id__exact={big_trial.pk}">{sites} sites — view and edit</a>' in html
+    assert "Clinic 299" not in html
+    listing = client.get(
+        reverse("admin:trials_site_changelist") + f"?trial__id__exact={big_trial.pk}"
+    )
+    assert listing.status_code == 200
+    assert listing.context["cl"].result_count == sites
+    outcomes = client.get(
+        reverse("admin:trials_outcomemeasure_changelist") + f"?trial__id__exact={big_trial.pk}"
+    )
+    assert (
+        outcomes.context["cl"].result_count
+        == OutcomeMeasure.objects.filter(trial=big_trial).count()
+    )
