@@ -58,3 +58,49 @@ def test_the_trial_form_links_to_its_sites_and_outcomes_instead_of_listing_them(
         outcomes.context["cl"].result_count
         == OutcomeMeasure.objects.filter(trial=big_trial).count()
     )
+
+
+def test_a_lead_editor_publishes_and_withdraws_from_the_change_form(lead_editor, seeded):
+    from evidence.models import RegulatoryMilestone
+
+    milestone = RegulatoryMilestone.objects.published().first()
+    RegulatoryMilestone.objects.filter(pk=milestone.pk).update(state="review")
+    client = Client()
+    client.force_login(lead_editor)
+    change = reverse("admin:evidence_regulatorymilestone_change", args=[milestone.pk])
+    html = client.get(change).content.decode()
+    assert ">Publish</button>" in html and ">Send back to draft</button>" in html
+    step = reverse("admin:evidence_regulatorymilestone_workflow", args=[milestone.pk, "publish"])
+    assert client.post(step)["Location"] == change
+    milestone.refresh_from_db()
+    assert milestone.state == "published"
+
+    withdraw = reverse(
+        "admin:evidence_regulatorymilestone_workflow", args=[milestone.pk, "withdraw"]
+    )
+    form = client.post(withdraw)
+    assert "Reason" in form.content.decode()
+    client.post(withdraw, {"apply": "1", "reason": "duplicate of another milestone"})
+    milestone.refresh_from_db()
+    assert (milestone.state, milestone.withdrawn_reason) == (
+        "withdrawn",
+        "duplicate of another milestone",
+    )
+
+
+def test_an_editor_sees_no_publish_button_and_cannot_publish_by_url(editor, seeded):
+    from evidence.models import RegulatoryMilestone
+
+    milestone = RegulatoryMilestone.objects.published().first()
+    RegulatoryMilestone.objects.filter(pk=milestone.pk).update(state="draft")
+    client = Client()
+    client.force_login(editor)
+    change = reverse("admin:evidence_regulatorymilestone_change", args=[milestone.pk])
+    html = client.get(change).content.decode()
+    assert ">Submit for review</button>" in html
+    assert ">Publish</button>" not in html
+    client.post(
+        reverse("admin:evidence_regulatorymilestone_workflow", args=[milestone.pk, "publish"])
+    )
+    milestone.refresh_from_db()
+    assert milestone.state == "draft"

@@ -31,6 +31,14 @@ WORKFLOW_FIELDS = [
 ]
 
 
+# The change form's buttons: step name in the URL → (workflow function, past tense).
+WORKFLOW_STEPS = {
+    "submit": (workflow.submit_for_review, "submitted for review"),
+    "publish": (workflow.publish, "published"),
+    "draft": (workflow.return_to_draft, "returned to draft"),
+}
+
+
 class EditorialForm(forms.ModelForm):
     change_reason = forms.CharField(
         max_length=CHANGE_REASON_MAX,
@@ -132,6 +140,45 @@ class EditorialAdmin(SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/editorial/withdraw.html", context)
 
+    # Workflow buttons on the change form ---------------------------------------
+
+    change_form_template = "admin/editorial/change_form.html"
+
+    def workflow_buttons(self, request, obj) -> list[tuple[str, str]]:
+        """(step, label) of each move the record's state allows and the user may make."""
+        if obj is None:
+            return []
+        may_publish = self.has_publish_permission(request)
+        offered = {
+            workflow.State.DRAFT: [("submit", "Submit for review"), ("publish", "Publish")],
+            workflow.State.IN_REVIEW: [("publish", "Publish"), ("draft", "Send back to draft")],
+            workflow.State.PUBLISHED: [("withdraw", "Withdraw…")],
+        }.get(obj.state, [])
+        return [(s, label) for s, label in offered if may_publish or s in ("submit", "draft")]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra = {"workflow_buttons": self.workflow_buttons(request, obj), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra)
+
+    def workflow_view(self, request, object_id, step):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or step not in (*WORKFLOW_STEPS, "withdraw"):
+            raise Http404("No such record or step.")
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        opts = self.model._meta
+        change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        if step == "withdraw":
+            queryset = self.model._default_manager.filter(pk=obj.pk)
+            response = self.withdraw(request, queryset)
+            return response or HttpResponseRedirect(change_url)
+        step_function, done = WORKFLOW_STEPS[step]
+        self._run(request, [obj], step_function, done)
+        return HttpResponseRedirect(change_url)
+
     # History diff ----------------------------------------------------------------
 
     def get_urls(self):
@@ -141,7 +188,12 @@ class EditorialAdmin(SimpleHistoryAdmin):
             self.admin_site.admin_view(self.history_compare_view),
             name=f"{opts.app_label}_{opts.model_name}_history_compare",
         )
-        return [compare, *super().get_urls()]
+        step = path(
+            "<path:object_id>/workflow/<str:step>/",
+            self.admin_site.admin_view(self.workflow_view),
+            name=f"{opts.app_label}_{opts.model_name}_workflow",
+        )
+        return [compare, step, *super().get_urls()]
 
     def history_compare_view(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
