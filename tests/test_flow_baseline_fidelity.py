@@ -66,6 +66,7 @@ def expected_flow(flow: dict) -> list[tuple]:
                     rows.append(
                         (p, period.get("title", ""), kind, step["type"], c["groupId"], raw)
                         + (int(raw) if raw.isdigit() else None, c.get("numUnits", ""))
+                        + (c.get("comment", ""),)
                     )
     return rows
 
@@ -85,6 +86,7 @@ def stored_flow(trial: Trial) -> list[tuple]:
             c.subjects_raw,
             c.subjects,
             c.units_raw,
+            c.comment,
         )
         for c in counts
     ]
@@ -234,12 +236,24 @@ def test_flow_and_baseline_appear_on_the_trial_page_as_the_registry_states_them(
     flow_tables = tables(html, "flow-table")
     assert [t.caption for t in flow_tables] == [p.get("title", "") for p in flow["periods"]]
     group_titles = [g["title"] for g in flow["groups"]]
-    shown = []
+    shown, notes = [], []
     for table in flow_tables:
         assert table.columns == ["Milestone", *group_titles]
         assert table.region_label == f"Participant flow: {table.caption}"
         shown += [(table.caption, r.header.casefold(), r.cells) for r in table.rows if r.cells]
+        notes += [r.full_cells for r in table.rows if r.cells]
     assert shown == page_flow_rows(flow)
+    # A count's comment and its count of units (eyes, teeth, ...) are printed in its cell.
+    codes = [g["id"] for g in flow["groups"]]
+    expected_notes = [
+        {codes.index(c["groupId"]): (c.get("numUnits", ""), c.get("comment", "")) for c in counts}
+        for period in flow["periods"]
+        for counts in [s["achievements"] for s in period.get("milestones", [])]
+        + [s["reasons"] for s in period.get("dropWithdraws", [])]
+    ]
+    for cells, expected in zip(notes, expected_notes, strict=True):
+        for column, (units, comment) in expected.items():
+            assert units in cells[column] and " ".join(comment.split()) in cells[column]
 
     (table,) = tables(html, "baseline-table")
     assert table.columns == ["Characteristic", *[g["title"] for g in baseline["groups"]]]

@@ -97,7 +97,11 @@ def _measure_rows(measure, denominators, columns) -> list[dict]:
     for v in measure.values.all():
         klass = classes.setdefault(v.class_index, {"title": v.class_title, "rows": {}})
         klass["rows"].setdefault(v.category, {})[v.group_code] = v
-    for index, klass in classes.items():
+    # A class may state how many were analysed without giving values; keep its count.
+    for d in denominators:
+        if d.class_index is not None:
+            classes.setdefault(d.class_index, {"title": "", "rows": {}})
+    for index, klass in sorted(classes.items()):
         rows += _analysed_rows(
             [d for d in denominators if d.class_index == index],
             columns,
