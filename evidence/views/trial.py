@@ -66,6 +66,7 @@ def _trial_queryset():
     return (
         Trial.objects.publicly_addressable()
         .select_related("lead_sponsor")
+        .select_related("participant_flow", "baseline")
         .prefetch_related(
             "phases",
             "conditions",
