@@ -8,8 +8,10 @@ from django.views.decorators.http import require_safe
 from evidence.models import EffectEstimate, Publication, RegulatoryMilestone
 from evidence.synthesis_summary import trial_syntheses
 from evidence.views.public import freshness, withdrawn_response
+from evidence.views.trial_flow import FLOW_AND_BASELINE_PREFETCH, baseline_table, flow_table
 from trials.changes import public_changes
 from trials.models import Arm, ResultOutcome, Trial
+from trials.registry_labels import measure_label
 
 
 def _cell(measurement) -> str:
@@ -45,6 +47,9 @@ def results_table(outcome) -> dict:
     ]
     return {
         "outcome": outcome,
+        "label": measure_label(
+            outcome.param_type, outcome.dispersion_type, outcome.unit_of_measure
+        ),
         "groups": groups,
         "rows": [
             {
@@ -61,6 +66,7 @@ def _trial_queryset():
     return (
         Trial.objects.publicly_addressable()
         .select_related("lead_sponsor")
+        .select_related("participant_flow", "baseline")
         .prefetch_related(
             "phases",
             "conditions",
@@ -69,6 +75,7 @@ def _trial_queryset():
             "sites",
             "outcome_measures",
             "adverse_event_groups",
+            *FLOW_AND_BASELINE_PREFETCH,
             Prefetch("arms", queryset=Arm.objects.prefetch_related("interventions")),
             "interventions",
             Prefetch(
@@ -108,6 +115,8 @@ def trial_detail(request, key):
         "milestones": trial.milestones.all(),
         "estimates": trial.effect_estimates.all(),
         "results": [results_table(o) for o in trial.result_outcomes.all()],
+        "flow": flow_table(trial),
+        "baseline": baseline_table(trial),
         "changes": public_changes(trial),
         "trial_syntheses": trial_syntheses(trial),
         **freshness(),

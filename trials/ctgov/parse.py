@@ -23,6 +23,7 @@ from typing import Any
 import pycountry
 
 from trials import choices
+from trials.ctgov.parse_flow import baseline, participant_flow
 from trials.ctgov.parse_results import event_group, result_outcome
 from trials.ctgov.records import (
     ArmData,
@@ -40,7 +41,7 @@ from trials.dates import PartialDate, parse_partial_date
 
 # Bump when parsing changes meaning, so stored hashes no longer match and the
 # next import re-applies every record.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 NCT_ID = re.compile(r"^NCT\d{8}$")
 LEGACY_KEYS = ("FullStudiesResponse", "StudyFieldsResponse")
 MDMA_WORDS = re.compile(r"\bMDMA\b|midomafetamine|methylenedioxymethamphetamine", re.I)
@@ -211,6 +212,8 @@ def _parse(study: dict, nct_id: str, warn) -> dict:
         out["results"] = tuple(result_outcome(m) for m in measures)
         events = (results.get("adverseEventsModule") or {}).get("eventGroups") or []
         out["adverse_event_groups"] = tuple(event_group(g, nct_id) for g in events)
+        out["participant_flow"] = participant_flow(results, nct_id)
+        out["baseline"] = baseline(results, nct_id)
 
     out["fields"] = MappingProxyType(fields)
     return out

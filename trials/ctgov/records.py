@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from trials.ctgov.records_flow import BaselineData, FlowData
+
 
 class ParseError(ValueError):
     """The document or one study in it cannot be imported as it stands."""
@@ -163,4 +165,6 @@ class ParsedStudy:
     outcomes: tuple[OutcomeData, ...] | None = None
     results: tuple[ResultOutcomeData, ...] | None = None
     adverse_event_groups: tuple[AdverseEventGroupData, ...] | None = None
+    participant_flow: FlowData | None = None
+    baseline: BaselineData | None = None
     warnings: tuple[str, ...] = field(default=())

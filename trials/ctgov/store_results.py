@@ -1,5 +1,6 @@
 """Store a record's posted results: outcome measures with groups, measurements and
-analyses, and adverse-event totals per group, in step with the registry.
+analyses, adverse-event totals per group, participant flow and baseline
+characteristics (the last two in store_flow), in step with the registry.
 
 Results belong to the registry alone (editors never edit them), so when the
 record's results changed they are replaced wholesale, in a handful of bulk
@@ -10,6 +11,7 @@ import logging
 
 from trials.ctgov.records import ParsedStudy
 from trials.ctgov.relations import FieldChange, build
+from trials.ctgov.store_flow import sync_flow_and_baseline
 from trials.models import (
     AdverseEventGroup,
     ResultAnalysis,
@@ -48,14 +50,15 @@ def sync_results(
         sum(len(o.analyses) for o in parsed.results),
         len(parsed.adverse_event_groups or ()),
     )
+    changes = sync_flow_and_baseline(trial, parsed, old_raw, raw, force)
     if not old and not new:
-        return []
+        return changes
     trial.result_outcomes.all().delete()
     trial.adverse_event_groups.all().delete()
     _store(trial, parsed)
     if old == new:
         new += " (values revised)"
-    return [FieldChange("results", old, new)]
+    return [FieldChange("results", old, new), *changes]
 
 
 def _store(trial: Trial, parsed: ParsedStudy) -> None:

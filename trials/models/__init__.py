@@ -1,4 +1,12 @@
+from trials.models.baseline import (
+    Baseline,
+    BaselineDenominator,
+    BaselineGroup,
+    BaselineMeasure,
+    BaselineValue,
+)
 from trials.models.design import Arm, Intervention, OutcomeMeasure, Site
+from trials.models.flow import FlowCount, FlowGroup, FlowPeriod, FlowStep, ParticipantFlow
 from trials.models.imports import FieldLock, ImportRun, TrialChange
 from trials.models.results import (
     AdverseEventGroup,
@@ -19,12 +27,22 @@ from trials.models.trial import (
 __all__ = [
     "AdverseEventGroup",
     "Arm",
+    "Baseline",
+    "BaselineDenominator",
+    "BaselineGroup",
+    "BaselineMeasure",
+    "BaselineValue",
     "Condition",
     "FieldLock",
+    "FlowCount",
+    "FlowGroup",
+    "FlowPeriod",
+    "FlowStep",
     "ImportRun",
     "Intervention",
     "Organization",
     "OutcomeMeasure",
+    "ParticipantFlow",
     "Phase",
     "ResultAnalysis",
     "ResultGroup",
