@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from evidence.filters import PublicationFilter
 from evidence.models import (
     EffectEstimate,
     Publication,
@@ -18,17 +19,13 @@ from trials.models import Trial
 
 @require_safe
 def publication_list(request):
-    kinds = [k for k in request.GET.getlist("kind") if k]
-    statuses = [s for s in request.GET.getlist("retraction") if s]
-    errors = {}
-    for kind in kinds:
-        if kind not in PublicationKind.values:
-            errors.setdefault("kind", []).append(f"“{kind[:100]}” is not a kind of publication.")
-    for status in statuses:
-        if status not in RetractionStatus.values:
-            errors.setdefault("retraction", []).append(
-                f"“{status[:100]}” is not a retraction status."
-            )
+    filterset = PublicationFilter(
+        request.GET,
+        queryset=Publication.objects.published().prefetch_related(
+            Prefetch("trials", queryset=Trial.objects.published())
+        ),
+    )
+    errors = filterset.clean_errors()
     if errors:
         return render(
             request,
@@ -36,19 +33,16 @@ def publication_list(request):
             {"errors": errors, "back_url": reverse("evidence:publications")},
             status=400,
         )
-    publications = Publication.objects.published().prefetch_related(
-        Prefetch("trials", queryset=Trial.objects.published())
-    )
-    if kinds:
-        publications = publications.filter(kind__in=kinds)
-    if statuses:
-        publications = publications.filter(retraction_status__in=statuses)
+    chosen = filterset.form.cleaned_data
     context = {
-        "publications": publications.order_by("-year", "first_author", "pk"),
+        "publications": filterset.qs.order_by("-year", "first_author", "pk"),
         "kinds": PublicationKind.choices,
         "statuses": RetractionStatus.choices,
-        "chosen_kinds": kinds,
-        "chosen_statuses": statuses,
+        "chosen_kinds": chosen.get("kind") or [],
+        "chosen_statuses": chosen.get("retraction") or [],
+        "q": chosen.get("q") or "",
+        "year_from": chosen.get("year_from"),
+        "year_to": chosen.get("year_to"),
     }
     return render(request, "evidence/publication_list.html", context)
 
