@@ -160,6 +160,6 @@ def test_the_public_trial_page_lists_an_editors_published_correction(client, mak
     edit_trial(logged_in(make_staff("jane.doe.editor")), mapp1, "from the paper", enrollment="91")
     page = client.get(f"/trials/{MAPP1}/").content.decode()
     changes = page[page.index('id="changes-heading"') :]
-    assert "Editors" in changes and "enrollment" in changes and "91" in changes
+    assert "Editors" in changes and "Enrollment" in changes and "91" in changes
     assert "jane.doe.editor" not in page
     assert "from the paper" not in page

@@ -6,6 +6,9 @@ Never exposes editors' personal data (no user names, no internal notes, no reaso
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
+
 from trials.curation import State
 from trials.dates import PartialDate
 from trials.models import Organization, Trial
@@ -23,6 +26,30 @@ class PublicChange:
     field: str
     old: str
     new: str
+
+    @property
+    def field_label(self) -> str:
+        """The field in words ("Brief title"); log entries that are not fields stay as written."""
+        try:
+            return capfirst(Trial._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:
+            return capfirst(self.field.replace("_", " "))
+
+    def _words(self, value: str) -> str:
+        try:
+            choices = dict(Trial._meta.get_field(self.field).flatchoices)
+        except FieldDoesNotExist:
+            return value
+        return str(choices.get(value, value))
+
+    @property
+    def old_text(self) -> str:
+        """The old value in words: a registry code becomes its label (RECRUITING → Recruiting)."""
+        return self._words(self.old)
+
+    @property
+    def new_text(self) -> str:
+        return self._words(self.new)
 
 
 def _registry_changes(trial, limit: int) -> list[PublicChange]:
