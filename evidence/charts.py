@@ -7,6 +7,7 @@ also given as HTML (a table or a list) beside them, where the links live.
 import datetime
 from dataclasses import dataclass
 
+from django.template.loader import render_to_string
 from django.utils.html import escape
 
 BAR_HEIGHT = 22
@@ -64,9 +65,25 @@ class TimelinePoint:
     date: datetime.date
     label: str
     verified: bool = True
+    href: str = ""
 
 
-TIMELINE_WIDTH = 900
+@dataclass(frozen=True)
+class Timeline:
+    """Where everything of a timeline goes: plain numbers for the SVG template."""
+
+    width: int
+    height: int
+    axis_y: int
+    first: int
+    last: int
+    ticks: list[tuple[float, float, int]]  # (tick x, label x, year)
+    dots: list[tuple[float, int, TimelinePoint]]  # (x, y, point)
+
+
+# Two widths, shown one at a time by the stylesheet, so year labels stay readable
+# (≥ 11 px) on a phone without a 900-unit drawing shrunk to a third of its size.
+TIMELINE_WIDTHS = {"wide": 900, "narrow": 340}
 TIMELINE_MARGIN = 30
 ROW = 14
 DOT_GAP = 13
@@ -93,55 +110,40 @@ def _stack_levels(xs: list[float]) -> list[int]:
     return levels
 
 
-def timeline_svg(points: list[TimelinePoint], title: str) -> str:
-    """Milestones on a line of years; points in the same year stack upwards.
-
-    Unverified milestones are drawn hollow, matching the badge in the list.
-    """
+def timeline_layout(points: list[TimelinePoint], width: int) -> Timeline | None:
+    """Milestones on a line of years; points close in time stack upwards."""
     if not points:
-        return ""
+        return None
     points = sorted(points, key=lambda p: p.date)
-    first = min(p.date.year for p in points)
-    last = max(p.date.year for p in points)
+    first, last = points[0].date.year, points[-1].date.year
     years = last - first + 1
-    span = TIMELINE_WIDTH - 2 * TIMELINE_MARGIN
-    per_year = span / years
-    levels = _stack_levels(
-        [
-            TIMELINE_MARGIN + (p.date.year - first + _fraction_of_year(p.date)) * per_year
-            for p in points
-        ]
-    )
-    tallest = max(levels) + 1
-    axis_y = 20 + tallest * ROW
-    height = axis_y + 30
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {TIMELINE_WIDTH} {height}" '
-        f'width="{TIMELINE_WIDTH}" height="{height}" role="img" '
-        f'aria-label="{escape(title)}: {len(points)} milestones from {first} to {last}; '
-        f'the list below gives each one.">',
-        f"<title>{escape(title)}</title>",
-        f'<line x1="{TIMELINE_MARGIN}" y1="{axis_y}" x2="{TIMELINE_WIDTH - TIMELINE_MARGIN}" '
-        f'y2="{axis_y}" stroke="{INK}" stroke-width="1.5"></line>',
+    per_year = (width - 2 * TIMELINE_MARGIN) / years
+    xs = [
+        TIMELINE_MARGIN + (p.date.year - first + _fraction_of_year(p.date)) * per_year
+        for p in points
     ]
-    step = 1 if years <= 15 else 2
-    for year in range(first, last + 1, step):
-        x = TIMELINE_MARGIN + (year - first) * per_year
-        parts += [
-            f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{axis_y + 6}" '
-            f'stroke="{INK}"></line>',
-            f'<text x="{x + per_year / 2:.1f}" y="{axis_y + 20}" text-anchor="middle" '
-            f'font-size="12" fill="{INK}">{year}</text>',
-        ]
-    for p, level in zip(points, levels, strict=True):
-        x = TIMELINE_MARGIN + (p.date.year - first + _fraction_of_year(p.date)) * per_year
-        y = axis_y - 10 - level * ROW
-        fill = BAR if p.verified else "#fff"
-        stroke = BAR if p.verified else UNVERIFIED
-        suffix = "" if p.verified else " (unverified)"
-        parts.append(
-            f'<circle cx="{x:.1f}" cy="{y}" r="5" fill="{fill}" stroke="{stroke}" '
-            f'stroke-width="2"><title>{escape(p.label + suffix)}</title></circle>'
+    levels = _stack_levels(xs)
+    axis_y = 20 + (max(levels) + 1) * ROW
+    # Enough room for a four-digit year label at 12 px between two ticks.
+    step = next(s for s in (1, 2, 5, 10, 20, 50) if per_year * s >= 34)
+    ticks = [
+        (
+            TIMELINE_MARGIN + (y - first) * per_year,
+            TIMELINE_MARGIN + (y - first + 0.5) * per_year,
+            y,
         )
-    parts.append("</svg>")
-    return "".join(parts)
+        for y in range(first, last + 1, step)
+    ]
+    dots = [
+        (x, axis_y - 10 - level * ROW, p) for x, level, p in zip(xs, levels, points, strict=True)
+    ]
+    return Timeline(width, axis_y + 30, axis_y, first, last, ticks, dots)
+
+
+def timeline_svg(points: list[TimelinePoint], title: str, size: str = "wide") -> str:
+    """The timeline as SVG; each dot links to its milestone. Unverified dots are hollow."""
+    layout = timeline_layout(points, TIMELINE_WIDTHS[size])
+    if layout is None:
+        return ""
+    context = {"t": layout, "title": title, "size": size, "ink": INK, "dot": BAR}
+    return render_to_string("evidence/timeline.svg", context | {"unverified": UNVERIFIED})

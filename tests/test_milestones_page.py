@@ -66,12 +66,18 @@ def test_unverified_milestones_carry_a_badge_and_note(client, seeded):
         assert milestone.unverified_note in page
 
 
-def test_timeline_svg_is_an_image_with_a_text_alternative(client, seeded):
+def test_timeline_svg_is_labelled_and_each_point_links_to_its_milestone(client, seeded):
     content = client.get("/milestones/").content.decode()
-    svg = re.search(r"<svg.*?</svg>", content, re.S).group(0)
-    assert 'role="img"' in svg
-    assert "23 milestones from 2016 to 2025" in svg
-    assert svg.count("<circle") == 23
+    wide, narrow = re.findall(r"<svg.*?</svg>", content, re.S)
+    for svg in (wide, narrow):
+        assert 'role="group"' in svg
+        assert "23 milestones from 2016 to 2025" in svg
+        assert svg.count("<circle") == 23
+    crl = RegulatoryMilestone.objects.get(seed_key="fda-crl-2024")
+    link = re.search(
+        rf'<a href="{crl.get_absolute_url()}"><circle[^>]*><title>([^<]*)</title>', wide
+    )
+    assert link.group(1).startswith(f"{crl.when}: FDA · {crl.get_kind_display()}: ")
 
 
 def test_timeline_draws_unverified_points_hollow():

@@ -68,10 +68,21 @@ def milestone_list(request):
     if chosen["kind"]:
         milestones = milestones.filter(kind__in=chosen["kind"])
     milestones = list(milestones)
-    points = [TimelinePoint(m.date, f"{m.when}: {m.title}", m.verified) for m in milestones]
+    points = [
+        TimelinePoint(
+            m.date,
+            f"{m.when}: {m.agency} · {m.get_kind_display()}: {m.title}",
+            m.verified,
+            m.get_absolute_url(),
+        )
+        for m in milestones
+    ]
     context = {
         "milestones": milestones,
-        "timeline": mark_safe(timeline_svg(points, "Timeline of milestones")),
+        "timeline": mark_safe(
+            timeline_svg(points, "Timeline of milestones")
+            + timeline_svg(points, "Timeline of milestones", size="narrow")
+        ),
         "agencies": agencies,
         "jurisdictions": [(code, jurisdiction_name(code)) for code in jurisdictions],
         "kinds": MilestoneKind.choices,
