@@ -1,6 +1,9 @@
 """Admin for the curated evidence: publications, milestones, estimates, outcome families."""
 
+import pycountry
+from django import forms
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from evidence.models import (
@@ -10,7 +13,7 @@ from evidence.models import (
     Publication,
     RegulatoryMilestone,
 )
-from trials.admin.editorial import EditorialAdmin
+from trials.admin.editorial import EditorialAdmin, EditorialForm
 
 
 @admin.register(Publication)
@@ -30,8 +33,45 @@ class PublicationAdmin(EditorialAdmin):
     autocomplete_fields = ["trials"]
 
 
+# Agencies editors meet most; any other name can still be typed.
+KNOWN_AGENCIES = ["FDA", "EMA", "TGA", "Health Canada", "MHRA", "Swissmedic", "DEA", "REK"]
+JURISDICTIONS = [
+    ("", "None (not tied to one jurisdiction)"),
+    ("EU", "European Union"),
+    *sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1]),
+]
+
+
+class SuggestingTextInput(forms.TextInput):
+    """A text box offering known values (an HTML datalist) while accepting any other."""
+
+    def __init__(self, suggestions=(), attrs=None):
+        super().__init__(attrs)
+        self.suggestions = list(suggestions)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id', name)}-suggestions"
+        box = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join(
+            "", '<option value="{}"></option>', ((s,) for s in self.suggestions)
+        )
+        return format_html('{}<datalist id="{}">{}</datalist>', box, list_id, options)
+
+
+class MilestoneForm(EditorialForm):
+    jurisdiction = forms.ChoiceField(choices=JURISDICTIONS, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        used = RegulatoryMilestone.objects.order_by("agency").values_list("agency", flat=True)
+        known = sorted(set(KNOWN_AGENCIES) | set(used.distinct()))
+        self.fields["agency"].widget = SuggestingTextInput(known)
+        self.fields["agency"].help_text = "Pick a known agency or type another."
+
+
 @admin.register(RegulatoryMilestone)
 class RegulatoryMilestoneAdmin(EditorialAdmin):
+    form = MilestoneForm
     list_display = [
         "date",
         "date_precision",

@@ -104,3 +104,23 @@ def test_an_editor_sees_no_publish_button_and_cannot_publish_by_url(editor, seed
     )
     milestone.refresh_from_db()
     assert milestone.state == "draft"
+
+
+def test_milestone_agency_offers_known_agencies_and_accepts_another(admin_client, seeded):
+    from evidence.models import RegulatoryMilestone
+
+    milestone = RegulatoryMilestone.objects.get(seed_key="fda-crl-2024")
+    url = reverse("admin:evidence_regulatorymilestone_change", args=[milestone.pk])
+    page = admin_client.get(url)
+    html = page.content.decode()
+    assert 'list="id_agency-suggestions"' in html
+    assert '<option value="TGA"></option>' in html
+    assert '<option value="EU" selected>European Union</option>' not in html
+    data = change_form_data(page, agency="Medsafe", jurisdiction="NZ", change_reason="agency")
+    assert admin_client.post(url, data).status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.agency, milestone.jurisdiction) == ("Medsafe", "NZ")
+    data = change_form_data(page, jurisdiction="XX", change_reason="bad code")
+    assert admin_client.post(url, data).status_code == 200
+    milestone.refresh_from_db()
+    assert milestone.jurisdiction == "NZ"
