@@ -2,8 +2,9 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
+
+from trials.ctgov.doses import DoseData
 
 
 class ParseError(ValueError):
@@ -49,7 +50,7 @@ class ArmData:
     label: str
     arm_type: str
     description: str
-    dose_initial_mg: Decimal | None
+    dose: DoseData
 
 
 @dataclass(frozen=True)
