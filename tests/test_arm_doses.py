@@ -10,6 +10,7 @@ from django.db import IntegrityError
 
 from tests.ctgov_studies import mdma_study, run_import
 from tests.factories import make_trial
+from trials.ctgov.parse import parse_study
 from trials.models import Arm, Trial
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +179,19 @@ def test_json_export_carries_every_dose_field(client, seeded):
     # No number where the sheet gives none; the words are kept.
     (bima,) = trials["bima"]["doses"]
     assert (bima["initial_min"], bima["source_text"]) == (None, "187.5 mg per session ×2")
+
+
+def test_an_arm_without_a_dose_takes_it_from_its_mdma_intervention():
+    record = mdma_study()
+    module = record["protocolSection"]["armsInterventionsModule"]
+    module["armGroups"][0]["description"] = "MDMA-assisted therapy in three sessions."
+    module["interventions"][0]["description"] = "Midomafetamine 100 mg + optional 50 mg."
+    arms = {a.label: a.dose for a in parse_study(record).arms}
+    dose = arms["MDMA-assisted therapy"]
+    assert (dose.initial_min, dose.supplemental_min, dose.source_text) == (
+        Decimal("100"),
+        Decimal("50"),
+        "Midomafetamine 100 mg + optional 50 mg.",
+    )
+    # The placebo arm is not linked to the MDMA intervention and states no MDMA.
+    assert not arms["Placebo with therapy"].has_amount
