@@ -1,4 +1,5 @@
-"""Migration 0004 turns each stored fixed mg dose into a range with min = max, history included."""
+"""Migrations 0004 and 0005: stored fixed mg doses become ranges (min = max, history included),
+and seeded arms still holding the old fixed dose get the fact sheet's range."""
 
 from decimal import Decimal
 
@@ -7,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("trials", "0003_phases")]
-AFTER = [("trials", "0004_arm_dose_ranges")]
+AFTER = [("trials", "0005_correct_seeded_flexible_doses")]
 
 
 def migrate(targets):
@@ -28,6 +29,19 @@ def test_fixed_doses_become_ranges_and_missing_doses_stay_missing():
         trial=trial, label="MDMA", dose_initial_mg=Decimal(125), dose_supplemental_mg=62.5
     )
     Arm.objects.create(trial=trial, label="Placebo")
+    Trial = old.get_model("trials", "Trial")
+    mapp1 = Trial.objects.create(slug="mapp1", brief_title="MAPP1", record_source="registry")
+    autism = Trial.objects.create(
+        slug="autism-social-anxiety", brief_title="A", record_source="registry"
+    )
+    for arm_trial, dose, supplement in ((mapp1, 120, 60), (autism, 100, None)):
+        Arm.objects.create(
+            trial=arm_trial,
+            label="MDMA-assisted therapy" if arm_trial == mapp1 else "MDMA",
+            record_source="curated",
+            dose_initial_mg=Decimal(dose),
+            dose_supplemental_mg=supplement,
+        )
     old.get_model("trials", "HistoricalArm").objects.create(
         id=1,
         trial_id=trial.pk,
@@ -48,12 +62,19 @@ def test_fixed_doses_become_ranges_and_missing_doses_stay_missing():
                 a.dose_supplemental_min,
                 a.dose_supplemental_max,
             )
-            for a in new.get_model("trials", "Arm").objects.all()
+            for a in new.get_model("trials", "Arm").objects.exclude(
+                trial__slug="autism-social-anxiety"
+            )
         }
         assert arms == {
             "MDMA": ("mg", Decimal(125), Decimal(125), Decimal("62.5"), Decimal("62.5")),
             "Placebo": ("", None, None, None, None),
+            # The seeded MAPP1 arm still held 120 + 60 mg: corrected to the sheet's range.
+            "MDMA-assisted therapy": ("mg", 80, 120, 40, 60),
         }
+        # An editor had changed the autism arm (100 mg): it is left alone.
+        edited = new.get_model("trials", "Arm").objects.get(trial__slug="autism-social-anxiety")
+        assert (edited.dose_initial_min, edited.dose_initial_max) == (100, 100)
         history = new.get_model("trials", "HistoricalArm").objects.get()
         assert (history.dose_unit, history.dose_initial_min, history.dose_initial_max) == (
             "mg",
