@@ -30,6 +30,13 @@ from trials.models import (
 )
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+# An arm's dose amounts, in the unit the fixture states (dose_unit), never converted.
+DOSE_AMOUNTS = (
+    "dose_initial_min",
+    "dose_initial_max",
+    "dose_supplemental_min",
+    "dose_supplemental_max",
+)
 
 
 @dataclass
@@ -165,14 +172,6 @@ def _seed_trial(rec: dict, report: SeedReport) -> Trial:
     trial.refresh_search()
     report.count("trials", True)
     return trial
-
-
-DOSE_AMOUNTS = (
-    "dose_initial_min",
-    "dose_initial_max",
-    "dose_supplemental_min",
-    "dose_supplemental_max",
-)
 
 
 def _decimal(value) -> Decimal | None:
