@@ -30,6 +30,13 @@ from trials.models import (
 )
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+# An arm's dose amounts, in the unit the fixture states (dose_unit), never converted.
+DOSE_AMOUNTS = (
+    "dose_initial_min",
+    "dose_initial_max",
+    "dose_supplemental_min",
+    "dose_supplemental_max",
+)
 
 
 @dataclass
@@ -151,11 +158,12 @@ def _seed_trial(rec: dict, report: SeedReport) -> Trial:
             label=arm["label"],
             arm_type=arm.get("arm_type", ""),
             description=arm.get("description", ""),
-            dose_initial_mg=_decimal(arm.get("dose_initial_mg")),
-            dose_supplemental_mg=_decimal(arm.get("dose_supplemental_mg")),
+            dose_unit=arm.get("dose_unit", ""),
+            **{name: _decimal(arm.get(name)) for name in DOSE_AMOUNTS},
             dosing_sessions=arm.get("dosing_sessions"),
             participants=arm.get("participants"),
             dose_note=arm.get("dose_note", ""),
+            dose_source_text=arm.get("dose_source_text", ""),
         )
     for site in rec.get("sites", []):
         Site.objects.create(trial=trial, record_source=RecordSource.CURATED, **site)

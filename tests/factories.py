@@ -88,7 +88,9 @@ def make_trial(
             order=order,
             label=f"MDMA {dose} mg",
             arm_type="EXPERIMENTAL",
-            dose_initial_mg=None if dose is None else Decimal(str(dose)),
+            dose_unit="" if dose is None else "mg",
+            dose_initial_min=None if dose is None else Decimal(str(dose)),
+            dose_initial_max=None if dose is None else Decimal(str(dose)),
             dosing_sessions=3,
         )
     for name in interventions:
@@ -179,7 +181,13 @@ def make_trials_bulk(count: int, *, start_year: int = 2000) -> None:
         for code in ("US", "NO", "CA")[: 1 + i % 3]:
             sites.append(Site(trial_id=trial.pk, country_code=code, country=code))
         arms.append(
-            Arm(trial_id=trial.pk, label="MDMA", dose_initial_mg=Decimal(80 + 40 * (i % 3)))
+            Arm(
+                trial_id=trial.pk,
+                label="MDMA",
+                dose_unit="mg",
+                dose_initial_min=Decimal(80 + 40 * (i % 3)),
+                dose_initial_max=Decimal(80 + 40 * (i % 3)),
+            )
         )
     Trial.phases.through.objects.bulk_create(phase_rows, batch_size=2000)
     Trial.conditions.through.objects.bulk_create(condition_rows, batch_size=2000)

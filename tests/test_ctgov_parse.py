@@ -10,7 +10,6 @@ from trials.ctgov.parse import (
     LegacyFormatError,
     ParseError,
     country_code,
-    dose_mg,
     parse_study,
     studies_in_document,
 )
@@ -125,23 +124,31 @@ def test_country_names_map_to_iso_codes_and_unknown_ones_warn():
     assert any("'Atlantis' has no ISO 3166 code" in w for w in parsed.warnings)
 
 
-def test_an_mdma_dose_is_read_only_when_the_arm_states_one_unambiguously():
-    assert dose_mg("MDMA 125 mg followed by 62.5 mg") is None
-    assert dose_mg("1.5 mg/kg MDMA") is None
-    assert dose_mg("MDMA 75 mg per session") == Decimal("75")
-    doses = {a.label: a.dose_initial_mg for a in parse_study(mdma_study()).arms}
-    assert doses == {
-        "MDMA-assisted therapy": Decimal("120"),
-        "Flexible-dose MDMA": None,  # 80 or 120 mg: ambiguous
-        "Placebo with therapy": None,
-    }
+def test_an_arm_dose_is_read_only_from_an_mdma_arm_and_keeps_its_source_text():
+    arms = {a.label: a.dose for a in parse_study(mdma_study()).arms}
+    fixed = arms["MDMA-assisted therapy"]
+    assert (fixed.unit, fixed.initial_min, fixed.initial_max, fixed.sessions) == (
+        "mg",
+        Decimal("120"),
+        Decimal("120"),
+        3,
+    )
+    assert fixed.source_text == "Midomafetamine 120 mg in each of three sessions."
+    flexible = arms["Flexible-dose MDMA"]
+    assert (
+        flexible.initial_min,
+        flexible.initial_max,
+        flexible.supplemental_min,
+        flexible.supplemental_max,
+    ) == (Decimal("80"), Decimal("120"), Decimal("40"), Decimal("60"))
+    assert not arms["Placebo with therapy"].has_amount
 
 
 def test_a_comparator_drug_dose_is_not_taken_for_an_mdma_dose(ctgov_samples):
     (record,) = _sample(ctgov_samples, "NCT02210780")
     arms = parse_study(record).arms
     assert any("300 mg" in a.label for a in arms)
-    assert all(a.dose_initial_mg is None for a in arms)
+    assert all(not a.dose.has_amount and not a.dose.source_text for a in arms)
 
 
 def test_secondary_ids_and_former_nct_ids_become_identifiers():

@@ -113,7 +113,9 @@ def test_new_registry_trial_is_stored_with_its_relations(db, tmp_path):
     assert list(trial.phases.values_list("code", flat=True)) == ["PHASE3"]
     assert trial.lead_sponsor.name == "Test Sponsor PBC"
     assert {s.country_code for s in trial.sites.all()} == {"US", "TR", ""}
-    assert trial.arms.get(label="MDMA-assisted therapy").dose_initial_mg == 120
+    arm = trial.arms.get(label="MDMA-assisted therapy")
+    assert (arm.dose_unit, arm.dose_initial_min, arm.dose_initial_max) == ("mg", 120, 120)
+    assert arm.dose_source_text == "Midomafetamine 120 mg in each of three sessions."
     assert trial.interventions.get(name="Placebo").arms.get().label == "Placebo with therapy"
     assert trial.outcome_measures.count() == 2
     assert AdverseEventGroup.objects.get(trial=trial, code="EG001").serious_affected == 2
@@ -152,11 +154,7 @@ def test_curated_trial_takes_registry_values_and_keeps_curated_facts(seeded, tmp
         "estimates": EffectEstimate.objects.filter(trial=mapp1).count(),
     }
     arm = Arm.objects.get(pk=curated_arm.pk)
-    assert (arm.record_source, arm.dose_initial_mg, arm.dose_supplemental_mg) == (
-        "curated",
-        120,
-        60,
-    )
+    assert (arm.record_source, arm.dose_text) == ("curated", "80–120 mg + 40–60 mg, 3 sessions")
     # The registry arm with the curated arm's label is not added beside it.
     assert mapp1.arms.filter(label__iexact="MDMA-assisted therapy").count() == 1
     assert mapp1.identifiers.filter(kind="SPONSOR", value="MAPP1", record_source="curated")

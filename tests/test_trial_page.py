@@ -58,7 +58,7 @@ def test_sites_are_grouped_by_country(client, seeded):
 
 def test_arms_show_their_doses(client, db):
     trial = make_trial(doses=(120,))
-    assert "120 mg × 3 sessions" in text(client.get(trial.get_absolute_url()))
+    assert "120 mg, 3 sessions" in text(client.get(trial.get_absolute_url()))
 
 
 def test_posted_results_appear_as_tables_with_ci_and_p_value(client, db):

@@ -16,9 +16,24 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from trials.dates import format_partial_date
-from trials.models import Site, Trial
+from trials.models import Arm, Site, Trial
 
 CHUNK_SIZE = 1000
+# CSV column -> JSON key of each dosed arm. A CSV cell lists a trial's dosed arms in
+# order, separated by " | " (source texts contain semicolons). Amounts are in
+# dose_unit, never converted.
+CSV_DOSE_KEYS = {
+    "dose_arms": "arm",
+    "dose_unit": "unit",
+    "dose_initial_min": "initial_min",
+    "dose_initial_max": "initial_max",
+    "dose_supplemental_min": "supplemental_min",
+    "dose_supplemental_max": "supplemental_max",
+    "dosing_sessions": "sessions",
+    "dose_schedule": "schedule",
+    "dose_source_text": "source_text",
+}
+ARM_SEPARATOR = " | "
 FILENAME = "mdma-trials"
 COLUMNS = [
     "nct_id",
@@ -39,6 +54,8 @@ COLUMNS = [
     "countries",
     "last_update_posted",
     "verified",
+    "doses",
+    *CSV_DOSE_KEYS,
     "url",
 ]
 TRIAL_FIELDS = [
@@ -115,8 +132,44 @@ def trial_record(row: dict, related: dict, url_pattern: str) -> dict:
         if row["last_update_posted"]
         else "",
         "verified": row["verified"],
+        "doses": [arm_dose_record(arm) for arm in related["arms"].get(trial_id, [])],
         "url": url_pattern.replace("KEY", key),
     }
+
+
+def _number(value):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def arm_dose_record(arm: Arm) -> dict:
+    """One arm's dose as plain data: the words (Arm.dose_text) and the stated fields."""
+    return {
+        "arm": arm.label,
+        "dose": arm.dose_text,
+        "unit": arm.dose_unit,
+        "initial_min": _number(arm.dose_initial_min),
+        "initial_max": _number(arm.dose_initial_max),
+        "supplemental_min": _number(arm.dose_supplemental_min),
+        "supplemental_max": _number(arm.dose_supplemental_max),
+        "sessions": arm.dosing_sessions,
+        "schedule": arm.dose_note,
+        "source_text": arm.dose_source_text,
+    }
+
+
+def _dosed_arms(ids) -> dict[int, list[Arm]]:
+    """The arms of these trials that state anything about a dose, in arm order."""
+    grouped = defaultdict(list)
+    arms = (
+        Arm.objects.filter(trial_id__in=ids)
+        .exclude(dose_unit="", dose_note="", dose_source_text="")
+        .order_by("trial_id", "order", "pk")
+    )
+    for arm in arms:
+        grouped[arm.trial_id].append(arm)
+    return grouped
 
 
 def _records(queryset, base_url):
@@ -138,9 +191,24 @@ def _records(queryset, base_url):
             "countries": _grouped(
                 Site.objects.filter(trial_id__in=ids).values_list("trial_id", "country_code")
             ),
+            "arms": _dosed_arms(ids),
         }
         for row in chunk:
             yield trial_record(row, related, url_pattern)
+
+
+def csv_dose_cells(doses: list[dict]) -> dict[str, str]:
+    """The dose columns of one CSV row: each field of every dosed arm, in arm order."""
+
+    def cell(value):
+        return "" if value is None else str(value)
+
+    cells = {
+        column: ARM_SEPARATOR.join(cell(d[key]) for d in doses)
+        for column, key in CSV_DOSE_KEYS.items()
+    }
+    cells["doses"] = "; ".join(d["dose"] for d in doses if d["dose"])
+    return cells
 
 
 class _Echo:
@@ -155,6 +223,7 @@ def csv_rows(queryset, base_url: str):
     # The byte-order mark makes spreadsheet programs read the file as UTF-8.
     yield "\ufeff" + writer.writerow(COLUMNS)
     for record in _records(queryset, base_url):
+        record = {**record, **csv_dose_cells(record["doses"])}
         cells = []
         for name in COLUMNS:
             value = record[name]

@@ -117,7 +117,8 @@ class TrialFilter(django_filters.FilterSet):
     max_enrollment = IntegerFilter(
         label="Enrollment at most", field_name="enrollment", lookup_expr="lte", min_value=0
     )
-    # Both dose bounds apply to the same arm, so they are handled together in filter_queryset.
+    # Both dose bounds apply to the same arm, whose initial mg range must overlap them;
+    # they are handled together in filter_queryset.
     min_dose_mg = django_filters.NumberFilter(
         label="Dose per session at least (mg)", method="keep", min_value=0, max_digits=6
     )
@@ -204,11 +205,7 @@ class TrialFilter(django_filters.FilterSet):
         low = self.form.cleaned_data.get("min_dose_mg")
         high = self.form.cleaned_data.get("max_dose_mg")
         if low is not None or high is not None:
-            arms = Arm.objects.all()
-            if low is not None:
-                arms = arms.filter(dose_initial_mg__gte=low)
-            if high is not None:
-                arms = arms.filter(dose_initial_mg__lte=high)
+            arms = Arm.objects.initial_dose_overlaps(low, high)
             queryset = queryset.filter(pk__in=arms.values("trial_id"))
         return queryset
 

@@ -14,7 +14,7 @@ from trials import exports, search
 from trials.choices import OverallStatus, StudyType, label_for
 from trials.facets import country_name, trial_facets
 from trials.filters import DEFAULT_SORT, PHASE_CHOICES, SORT_CHOICES, TrialFilter
-from trials.models import Site, Trial
+from trials.models import Arm, Site, Trial
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -57,8 +57,8 @@ def _describe(name, value, cleaned) -> str:
         "start_before": f"started {value} or earlier",
         "min_enrollment": f"at least {value} participants",
         "max_enrollment": f"at most {value} participants",
-        "min_dose_mg": f"an arm dosed at least {value} mg",
-        "max_dose_mg": f"an arm dosed at most {value} mg",
+        "min_dose_mg": f"an arm's initial dose reaching {value} mg",
+        "max_dose_mg": f"an arm's initial dose down to {value} mg or less",
     }.get(name, value)
 
 
@@ -86,6 +86,7 @@ def _list_queryset(queryset):
         "phases",
         "conditions",
         Prefetch("sites", queryset=Site.objects.only("trial", "country_code", "country")),
+        Prefetch("arms", queryset=Arm.objects.only("trial", "order", *Arm.DOSE_FIELDS)),
     )
 
 

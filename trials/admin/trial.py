@@ -33,8 +33,10 @@ class ArmInline(admin.StackedInline):
     extra = 0
     fields = [
         ("label", "arm_type", "order"),
-        ("dose_initial_mg", "dose_supplemental_mg", "dosing_sessions", "participants"),
+        ("dose_initial_min", "dose_initial_max", "dose_unit"),
+        ("dose_supplemental_min", "dose_supplemental_max", "dosing_sessions", "participants"),
         "dose_note",
+        "dose_source_text",
         "description",
         "record_source",
     ]
@@ -174,8 +176,8 @@ class ConditionAdmin(admin.ModelAdmin):
 
 @admin.register(Arm)
 class ArmAdmin(SimpleHistoryAdmin):
-    list_display = ["label", "trial", "arm_type", "dose_initial_mg", "dose_supplemental_mg"]
-    list_filter = ["arm_type", "record_source"]
+    list_display = ["label", "trial", "arm_type", "dose_text"]
+    list_filter = ["arm_type", "record_source", "dose_unit"]
     search_fields = ["label", "trial__nct_id", "trial__acronym"]
     autocomplete_fields = ["trial"]
     list_select_related = ["trial"]

@@ -15,7 +15,6 @@ No database here: the upsert layer decides what to do with the result. Rules:
 import hashlib
 import json
 import re
-from decimal import Decimal
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 import pycountry
 
 from trials import choices
+from trials.ctgov.doses import DoseData, first_stated_dose
 from trials.ctgov.parse_flow import baseline, participant_flow
 from trials.ctgov.parse_results import event_group, result_outcome
 from trials.ctgov.records import (
@@ -45,9 +45,6 @@ PARSER_VERSION = "2"
 NCT_ID = re.compile(r"^NCT\d{8}$")
 LEGACY_KEYS = ("FullStudiesResponse", "StudyFieldsResponse")
 MDMA_WORDS = re.compile(r"\bMDMA\b|midomafetamine|methylenedioxymethamphetamine", re.I)
-# "125 mg" but not "1.5 mg/kg": a weight-based dose is not a per-session dose.
-MG_DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*mg\b(?!\s*/)", re.I)
-MAX_DOSE_MG = Decimal("9999.99")  # the model's DecimalField(6, 2)
 # ClinicalTrials.gov country names pycountry does not know.
 COUNTRY_OVERRIDES = {
     "turkey": "TR",
@@ -341,15 +338,6 @@ def _site(location: dict, warn) -> SiteData:
     )
 
 
-def dose_mg(text: str) -> Decimal | None:
-    """The one mg dose a text states, or None when it states none or several."""
-    doses = {Decimal(m) for m in MG_DOSE.findall(text or "")}
-    if len(doses) != 1:
-        return None
-    dose = doses.pop()
-    return dose if 0 < dose <= MAX_DOSE_MG and dose == round(dose, 2) else None
-
-
 def _arms_and_interventions(module: dict, warn):
     interventions = []
     for item in module.get("interventions") or []:
@@ -366,8 +354,14 @@ def _arms_and_interventions(module: dict, warn):
         label, description = _text(arm.get("label")), _text(arm.get("description"))
         arm_type = _enum(arm.get("type"), choices.ArmType, "arm type", warn)
         named = " ".join(_text(n) for n in arm.get("interventionNames") or [])
-        # Only an MDMA arm's mg figure is an MDMA dose (a comparator's is not).
+        # Only an MDMA arm's amount is an MDMA dose (a comparator's is not).
         is_mdma = MDMA_WORDS.search(f"{label} {description} {named}")
-        dose = dose_mg(f"{label} {description}") if is_mdma else None
+        texts = [description, label] + [
+            i.description
+            for i in interventions
+            if MDMA_WORDS.search(f"{i.name} {' '.join(i.other_names)}")
+            and label.casefold() in {a.casefold() for a in i.arm_labels}
+        ]
+        dose = first_stated_dose(texts) if is_mdma else DoseData()
         arms.append(ArmData(label, arm_type, description, dose))
     return tuple(arms), tuple(interventions)

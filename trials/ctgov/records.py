@@ -2,9 +2,9 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
+from trials.ctgov.doses import DoseData
 from trials.ctgov.records_flow import BaselineData, FlowData
 
 
@@ -51,7 +51,7 @@ class ArmData:
     label: str
     arm_type: str
     description: str
-    dose_initial_mg: Decimal | None
+    dose: DoseData
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ nothing. Rows editors curated (`record_source=curated`) are never touched.
 
 import logging
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 
 from django.db import models
 
@@ -193,8 +194,44 @@ def _sites(trial: Trial, parsed: ParsedStudy) -> list[FieldChange]:
     )
 
 
+DOSE_FIELDS = (
+    "dose_unit",
+    "dose_initial_min",
+    "dose_initial_max",
+    "dose_supplemental_min",
+    "dose_supplemental_max",
+    "dosing_sessions",
+    "dose_source_text",
+)
+
+
 def _arm_signature(arm: Arm) -> tuple:
-    return (arm.label, arm.arm_type, arm.description, arm.dose_initial_mg)
+    return (
+        arm.label,
+        arm.arm_type,
+        arm.description,
+        *(_comparable(getattr(arm, name)) for name in DOSE_FIELDS),
+    )
+
+
+def _comparable(value) -> str:
+    """Stored 120.000 and parsed 120 are the same dose; None sorts beside numbers."""
+    if value is None:
+        return ""
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+
+def _dose_fields(dose) -> dict:
+    """An arm's dose fields from a parsed dose (amounts in the unit the registry wrote)."""
+    return {
+        "dose_unit": dose.unit,
+        "dose_initial_min": dose.initial_min,
+        "dose_initial_max": dose.initial_max,
+        "dose_supplemental_min": dose.supplemental_min,
+        "dose_supplemental_max": dose.supplemental_max,
+        "dosing_sessions": dose.sessions,
+        "dose_source_text": dose.source_text,
+    }
 
 
 def _intervention_signature(item: Intervention, arm_labels) -> tuple:
@@ -221,7 +258,7 @@ def _arms_and_interventions(trial: Trial, parsed: ParsedStudy) -> list[FieldChan
             label=a.label,
             arm_type=a.arm_type,
             description=a.description,
-            dose_initial_mg=a.dose_initial_mg,
+            **_dose_fields(a.dose),
             record_source=RecordSource.REGISTRY,
         )
         for order, a in enumerate(parsed.arms)

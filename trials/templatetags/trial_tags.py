@@ -16,6 +16,12 @@ def site_countries(trial) -> str:
 
 
 @register.filter
+def arm_doses(trial) -> list[str]:
+    """Each arm's dose in words (Arm.dose_text), from the prefetched arms, without repeats."""
+    return list(dict.fromkeys(arm.dose_text for arm in trial.arms.all() if arm.dose_text))
+
+
+@register.filter
 def phase_labels(trial) -> str:
     return "/".join(p.label for p in trial.phases.all()) or "Phase not given"
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trials', '0003_phases'),
+        ('trials', '0004_fold_search_text'),
     ]
 
     operations = [
