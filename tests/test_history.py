@@ -4,6 +4,7 @@ compared; the public sees published corrections without editors' names."""
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.admin_forms import change_form_data
 from trials import workflow
@@ -163,3 +164,14 @@ def test_the_public_trial_page_lists_an_editors_published_correction(client, mak
     assert "Editors" in changes and "Enrollment" in changes and "91" in changes
     assert "jane.doe.editor" not in page
     assert "from the paper" not in page
+
+
+@pytest.mark.django_db
+def test_history_page_shows_whole_old_and_new_values(editor, mapp1):
+    old_title = mapp1.official_title
+    new_title = old_title + " (as registered in the 2019 protocol amendment, long form)"
+    edit_trial(logged_in(editor), mapp1, "official title as the protocol", official_title=new_title)
+    text = logged_in(editor).get(reverse("admin:trials_trial_history", args=[mapp1.pk]))
+    html = text.content.decode()
+    assert "chars]" not in html
+    assert escape(new_title) in html and escape(old_title) in html

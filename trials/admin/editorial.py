@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from trials import workflow
 from trials.admin.history import compare_versions
@@ -139,6 +140,12 @@ class EditorialAdmin(SimpleHistoryAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/editorial/withdraw.html", context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        # Editors compare whole values: simple-history's default cuts them to 100 characters.
+        return HistoricalRecordContextHelper(
+            self.model, historical_record, max_displayed_delta_change_chars=1_000_000
+        )
 
     # Workflow buttons on the change form ---------------------------------------
 
