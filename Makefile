@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed sync lint format benchmark clean
+.PHONY: run test install migrate seed sync lint format benchmark screenshots clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
@@ -41,6 +41,10 @@ format: install
 
 benchmark: install
 	$(BIN)/python scripts/benchmark.py
+
+# docs/screens/*.png for the README, from a throw-away database; needs /usr/bin/chromium.
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
