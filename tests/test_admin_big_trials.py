@@ -124,3 +124,13 @@ def test_milestone_agency_offers_known_agencies_and_accepts_another(admin_client
     assert admin_client.post(url, data).status_code == 200
     milestone.refresh_from_db()
     assert milestone.jurisdiction == "NZ"
+
+
+def test_field_locks_stand_above_the_fields_they_protect(editor, seeded):
+    trial = Trial.objects.get(nct_id="NCT03537014")
+    client = Client()
+    client.force_login(editor)
+    html = client.get(reverse("admin:trials_trial_change", args=[trial.pk])).content.decode()
+    assert html.count('id="field_locks-group"') == 1
+    assert html.index('id="field_locks-group"') < html.index('name="brief_title"')
+    assert html.index('name="brief_title"') < html.index('id="identifiers-group"')

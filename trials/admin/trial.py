@@ -81,6 +81,7 @@ class TrialForm(EditorialForm):
 @admin.register(Trial)
 class TrialAdmin(EditorialAdmin):
     form = TrialForm
+    change_form_template = "admin/trials/trial/change_form.html"
     list_display = [
         "nct_id",
         "acronym",
