@@ -53,8 +53,9 @@ def _describe(name, value, cleaned) -> str:
         "q": f"matching “{value}”",
         "sponsor": f"sponsored by {value}",
         "intervention": f"intervention “{value}”",
-        "start_after": f"started {value} or later",
-        "start_before": f"started {value} or earlier",
+        # The registry's start date, actual or estimated: the list shows which.
+        "start_after": f"start date (actual or estimated) {value} or later",
+        "start_before": f"start date (actual or estimated) {value} or earlier",
         "min_enrollment": f"at least {value} participants",
         "max_enrollment": f"at most {value} participants",
         "min_dose_mg": f"an arm dosed at least {value} mg",

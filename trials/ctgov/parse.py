@@ -9,7 +9,10 @@ No database here: the upsert layer decides what to do with the result. Rules:
   such as "<0.001" parses to None: the exact value is unknown, the text says
   what is known (a bound would read as an exact p-value to anyone filtering);
 - anything that makes a record unusable (no valid nctId, a malformed date or
-  count) raises ParseError with a message naming the study and the field.
+  count, a field of the wrong JSON type) raises ParseError with a message naming
+  the study and the field;
+- every date keeps the registry's type (ACTUAL / ESTIMATED / ANTICIPATED) beside it;
+- NUL characters are removed (PostgreSQL refuses them) with a warning.
 """
 
 import hashlib
@@ -36,11 +39,12 @@ from trials.ctgov.records import (
     ParseError,
     SiteData,
 )
-from trials.dates import PartialDate, parse_partial_date
+from trials.ctgov.schema import check_types, strip_nul
+from trials.dates import DateType, PartialDate, parse_partial_date
 
 # Bump when parsing changes meaning, so stored hashes no longer match and the
 # next import re-applies every record.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 NCT_ID = re.compile(r"^NCT\d{8}$")
 LEGACY_KEYS = ("FullStudiesResponse", "StudyFieldsResponse")
 MDMA_WORDS = re.compile(r"\bMDMA\b|midomafetamine|methylenedioxymethamphetamine", re.I)
@@ -112,6 +116,10 @@ def parse_study(study: dict) -> ParsedStudy:
     def warn(message: str) -> None:
         warnings.append(f"{nct_id}: {message}")
 
+    study, removed = strip_nul(study)
+    if removed:
+        warn(f"{removed} NUL character(s) removed from the record")
+    check_types(study, nct_id)
     try:
         parsed = _parse(study, nct_id, warn)
     except (TypeError, AttributeError, KeyError) as exc:
@@ -142,6 +150,13 @@ def _parse(study: dict, nct_id: str, warn) -> dict:
             status.get("overallStatus"), choices.OverallStatus, "overallStatus", warn
         )
         fields["why_stopped"] = _text(status.get("whyStopped"))
+        fields["last_known_status"] = _enum(
+            status.get("lastKnownStatus"), choices.OverallStatus, "lastKnownStatus", warn
+        )
+        fields["status_verified_date"] = _date(
+            {"date": status.get("statusVerifiedDate")}, "statusVerifiedDate", nct_id, warn
+        )
+        fields["results_first_submitted"] = _results_submitted(study, status, nct_id, warn)
         for key, name in (
             ("startDateStruct", "start_date"),
             ("primaryCompletionDateStruct", "primary_completion_date"),
@@ -150,7 +165,7 @@ def _parse(study: dict, nct_id: str, warn) -> dict:
             ("lastUpdatePostDateStruct", "last_update_posted"),
             ("resultsFirstPostDateStruct", "results_first_posted"),
         ):
-            fields[name] = _date(status.get(key), key, nct_id)
+            fields[name] = _date(status.get(key), key, nct_id, warn)
 
     if (design := _module(study, "designModule")) is not None:
         fields["study_type"] = _enum(design.get("studyType"), choices.StudyType, "studyType", warn)
@@ -204,6 +219,8 @@ def _parse(study: dict, nct_id: str, warn) -> dict:
 
     # A full record always says hasResults; without it (and without results) the
     # record was fetched partially and says nothing about results.
+    if (results_status := _results_status(study, fields)) is not None:
+        fields["results_status"] = results_status
     if "hasResults" in study or "resultsSection" in study:
         fields["has_results"] = bool(study.get("hasResults")) or "resultsSection" in study
         results = study.get("resultsSection") or {}
@@ -232,12 +249,38 @@ def _enum(value: Any, enum, label: str, warn) -> str:
     return text
 
 
-def _date(struct: Any, label: str, nct_id: str) -> PartialDate:
+def _date(struct: Any, label: str, nct_id: str, warn) -> PartialDate:
+    """A registry date with its precision and its type, as the record gives them."""
     text = struct.get("date") if isinstance(struct, dict) else None
     try:
-        return parse_partial_date(text)
+        value = parse_partial_date(text)
     except ValueError as exc:
         raise ParseError(f"{nct_id}: {label}: {exc}") from None
+    date_type = _enum(struct.get("type"), DateType, f"{label}.type", warn) if value else ""
+    return value._replace(type=date_type)
+
+
+def _results_submitted(study: dict, status: dict, nct_id: str, warn) -> PartialDate:
+    """When results were first submitted (ACTUAL), or are expected to be (ESTIMATED)."""
+    if status.get("resultsFirstSubmitDate"):
+        struct = {"date": status["resultsFirstSubmitDate"], "type": DateType.ACTUAL}
+        return _date(struct, "resultsFirstSubmitDate", nct_id, warn)
+    misc = (study.get("derivedSection") or {}).get("miscInfoModule") or {}
+    estimated = (misc.get("submissionTracking") or {}).get("estimatedResultsFirstSubmitDate")
+    struct = {"date": estimated, "type": DateType.ESTIMATED}
+    return _date(struct, "estimatedResultsFirstSubmitDate", nct_id, warn)
+
+
+def _results_status(study: dict, fields: dict) -> str | None:
+    """posted / submitted / not_posted as the record says; None when it says nothing."""
+    says = study.get("hasResults")
+    if says is True or "resultsSection" in study or fields.get("results_first_posted"):
+        return "posted"
+    if fields.get("results_first_submitted"):
+        return "submitted"
+    if says is False:
+        return "not_posted"
+    return None
 
 
 def _count(value: Any, label: str, nct_id: str) -> int | None:

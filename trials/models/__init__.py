@@ -1,5 +1,6 @@
 from trials.models.design import Arm, Intervention, OutcomeMeasure, Site
 from trials.models.imports import FieldLock, ImportRun, TrialChange
+from trials.models.refused import RefusedStudy
 from trials.models.results import (
     AdverseEventGroup,
     ResultAnalysis,
@@ -25,6 +26,7 @@ __all__ = [
     "Intervention",
     "Organization",
     "OutcomeMeasure",
+    "RefusedStudy",
     "Phase",
     "ResultAnalysis",
     "ResultGroup",
