@@ -145,7 +145,7 @@ def _upsert(
     # Stored by an older parser: fields it did not read are filled in without a change entry.
     upgrading = not created and bool(trial.raw_hash) and old_raw is None
 
-    changes, locks_seen = _apply_fields(trial, parsed, created, now, upgrading)
+    changes, locks_seen, filled = _apply_fields(trial, parsed, created, now, upgrading)
     if trial.nct_id != parsed.nct_id:
         # Found under a former id: the registry's canonical id takes over.
         changes.append(FieldChange("nct_id", trial.nct_id or "", parsed.nct_id))
@@ -156,7 +156,7 @@ def _upsert(
     trial.last_imported_at = trial.last_checked_at = now
     trial.missing_from_registry_since = None
     trial.off_topic_reason = off_topic
-    if created or applied_fields:
+    if created or applied_fields or filled:
         trial._change_reason = change_reason(run)
         trial.save()
     else:
@@ -200,10 +200,14 @@ def _upsert(
 
 
 def _apply_fields(trial: Trial, parsed: ParsedStudy, created: bool, now, upgrading=False):
-    """Set the registry's scalar fields, honouring locks; return (changes, locks to save)."""
+    """Set the registry's scalar fields, honouring locks.
+
+    Returns (changes, locks to save, whether a field was filled in without a change entry).
+    """
     locks = {} if created else {lock.field: lock for lock in trial.field_locks.all()}
     changes: list[FieldChange] = []
     locks_seen = []
+    filled = False
     for name, value in parsed.fields.items():
         old_text, new_text = display(trial, name), display_value(value)
         if lock := locks.get(name):
@@ -217,10 +221,11 @@ def _apply_fields(trial: Trial, parsed: ParsedStudy, created: bool, now, upgradi
             continue
         _assign(trial, name, value)
         if upgrading and _only_newly_read(trial, name, old_text, value):
+            filled = True
             continue
         if name not in UNLOGGED_FIELDS:
             changes.append(FieldChange(name, old_text, new_text))
-    return ([] if created else changes), locks_seen
+    return ([] if created else changes), locks_seen, filled
 
 
 def display(trial: Trial, name: str) -> str:
