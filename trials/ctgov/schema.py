@@ -19,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from trials.ctgov.records import ParseError
+
 TABLE_PATH = Path(__file__).with_name("schema_types.json")
 JSON_TYPES = {
     "object": dict,
@@ -30,7 +32,7 @@ JSON_TYPES = {
 }
 
 
-class SchemaDrift(ValueError):
+class SchemaDrift(ParseError):
     """A field of a study has a JSON type the API's schema does not allow."""
 
 
