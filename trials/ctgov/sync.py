@@ -346,12 +346,15 @@ def _import_page(studies: Iterable[dict], options, summary: RunSummary, run, now
     known = _stored_hashes(studies)
     unchanged_ids = []
     for raw in studies:
-        raw, _ = strip_nul(raw)  # so the hash compares with the stored, cleaned record
+        raw, removed = strip_nul(raw)  # so the hash compares with the stored, cleaned record
         try:
             nct_id = study_nct_id(raw)
         except ParseError as exc:
             _refuse(summary, "", f"study without a usable NCT id refused: {exc}")
             continue
+        if removed:
+            summary.log.append(f"{nct_id}: {removed} NUL character(s) removed from the record")
+            logger.warning("%s: %s NUL character(s) removed from the record", nct_id, removed)
         if nct_id in seen:
             summary.log.append(f"{nct_id}: appeared again in this run; imported once")
             continue

@@ -12,7 +12,11 @@ class RefusedStudyQuerySet(models.QuerySet):
     def pending_nct_ids(self) -> list[str]:
         """Studies every later run fetches again until one imports them."""
         return list(
-            self.unresolved().exclude(nct_id="").values_list("nct_id", flat=True).distinct()
+            self.unresolved()
+            .exclude(nct_id="")
+            .order_by("nct_id")
+            .values_list("nct_id", flat=True)
+            .distinct()
         )
 
 
