@@ -228,3 +228,22 @@ def test_freshness_never_says_an_unstated_date(client):
     assert "an unstated date" not in page
     assert "did not state the date of its data" in page
     assert "last updated 2099-01-15" in page
+
+
+def test_the_results_filter_never_counts_unknown_as_none_posted(client):
+    make_trial(slug="posted", has_results=True, results_status="posted")
+    make_trial(slug="said-none", results_status="not_posted")
+    make_trial(slug="submitted", results_status="submitted")
+    make_trial(slug="nobody-said")
+
+    def slugs(query):
+        response = client.get("/trials/?" + query)
+        return sorted(t.slug for t in response.context["page"].object_list)
+
+    assert slugs("has_results=true") == ["posted"]
+    assert slugs("has_results=false") == ["said-none", "submitted"]
+    assert slugs("has_results=unknown") == ["nobody-said"]
+    facets = {f.param: f for f in client.get("/trials/").context["facets"]}
+    counts = {o.value: o.count for o in facets["has_results"].options}
+    assert counts == {"true": 1, "false": 2, "unknown": 1}
+    assert "registry says none posted" in text(client.get("/trials/?has_results=false"))

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from trials import exports
 from trials.choices import OverallStatus, StudyType, label_for
 from trials.facets import country_name, trial_facets
-from trials.filters import PHASE_CHOICES, SORT_CHOICES, TrialFilter
+from trials.filters import HAS_RESULTS_CHOICES, PHASE_CHOICES, SORT_CHOICES, TrialFilter
 from trials.models import Site, Trial
 
 DEFAULT_PAGE_SIZE = 25
@@ -37,7 +37,7 @@ def _describe(name, value, cleaned) -> str:
     """A filter value in words, for the sentence above the results."""
     labels = {
         "phase": dict(PHASE_CHOICES),
-        "has_results": {"true": "with posted results", "false": "without posted results"},
+        "has_results": dict(HAS_RESULTS_CHOICES),
     }
     if name == "phase":
         return labels["phase"].get(value.upper(), value)
