@@ -28,9 +28,10 @@ from django.utils import timezone
 
 from trials.ctgov.client import CtgovClient, CtgovError, CtgovNotFound, Page
 from trials.ctgov.parse import ParseError, raw_hash, study_nct_id
+from trials.ctgov.refusals import record_refusals, refuse, retries
 from trials.ctgov.schema import strip_nul
 from trials.ctgov.upsert import CREATED, UNCHANGED, UPDATED, upsert_study
-from trials.models import ImportRun, RefusedStudy, Trial
+from trials.models import ImportRun, Trial
 
 logger = logging.getLogger(__name__)
 
@@ -229,7 +230,7 @@ def run_import(options: RunOptions, progress: Callable[[str], None] = lambda lin
         summary.status = ImportRun.Status.FAILED if failed else ImportRun.Status.SUCCEEDED
         summary.duration = time.monotonic() - started
         if run is not None:
-            _record_refusals(run, summary, now)
+            record_refusals(run, summary, now)
             _save_run(run, summary, finished=True)
         lock.release()
     return summary
@@ -257,33 +258,6 @@ def _save_run(run: ImportRun, summary: RunSummary, finished: bool = False) -> No
         run.status, run.finished_at = summary.status, timezone.now()
         run.error_text = summary.error_text
     run.save()
-
-
-def _record_refusals(run: ImportRun, summary: RunSummary, now: datetime) -> None:
-    """Keep this run's refused studies to retry; close earlier refusals of imported ones."""
-    RefusedStudy.objects.bulk_create(
-        RefusedStudy(run=run, nct_id=nct_id, error=error, refused_at=now)
-        for nct_id, error in summary.refusals
-    )
-    if summary.imported:
-        RefusedStudy.objects.unresolved().filter(nct_id__in=summary.imported).update(
-            resolved_at=now
-        )
-
-
-def _retries(client: CtgovClient, summary: RunSummary, seen: set[str]) -> Iterator[Page]:
-    """Studies refused by earlier runs and not in this run's pages, fetched again by id."""
-    for nct_id in RefusedStudy.objects.pending_nct_ids():
-        if nct_id in seen:
-            continue
-        summary.log.append(f"{nct_id}: refused by an earlier run; trying again")
-        try:
-            found = client.get_study(nct_id)
-        except CtgovNotFound:
-            summary.refused += 1
-            summary.refusals.append((nct_id, "not found in ClinicalTrials.gov (HTTP 404)"))
-            continue
-        yield Page(f"retry {nct_id}", [found], None, None)
 
 
 def _pages(options: RunOptions, summary: RunSummary, seen: set[str]) -> Iterator[Page]:
@@ -315,7 +289,7 @@ def _pages(options: RunOptions, summary: RunSummary, seen: set[str]) -> Iterator
             page_size=settings.CTGOV_PAGE_SIZE,
         )
         # Lazily: by now `seen` holds every study of the query's pages.
-        yield from _retries(client, summary, seen)
+        yield from retries(client, summary, seen)
 
 
 def _import(options, summary: RunSummary, run, now, progress) -> None:
@@ -350,7 +324,7 @@ def _import_page(studies: Iterable[dict], options, summary: RunSummary, run, now
         try:
             nct_id = study_nct_id(raw)
         except ParseError as exc:
-            _refuse(summary, "", f"study without a usable NCT id refused: {exc}")
+            refuse(summary, "", f"study without a usable NCT id refused: {exc}")
             continue
         if removed:
             summary.log.append(f"{nct_id}: {removed} NUL character(s) removed from the record")
@@ -377,7 +351,7 @@ def _import_page(studies: Iterable[dict], options, summary: RunSummary, run, now
             if not isinstance(exc, ParseError | DatabaseError | ValueError):
                 logger.exception("%s: import failed", nct_id)
             message = str(exc) if str(exc).startswith(nct_id) else f"{nct_id}: {exc}"
-            _refuse(summary, nct_id, message)
+            refuse(summary, nct_id, message)
             continue
         summary.imported.add(nct_id)
         if result.off_topic:
@@ -395,13 +369,6 @@ def _import_page(studies: Iterable[dict], options, summary: RunSummary, run, now
         Trial.objects.filter(nct_id__in=unchanged_ids).update(
             last_checked_at=now, missing_from_registry_since=None
         )
-
-
-def _refuse(summary: RunSummary, nct_id: str, error: str) -> None:
-    summary.refused += 1
-    summary.refusals.append((nct_id, error))
-    summary.log.append(f"refused: {error}")
-    logger.warning("refused: %s", error)
 
 
 def _stored_hashes(studies: Iterable[dict]) -> dict[str, str]:
