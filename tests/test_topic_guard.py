@@ -103,3 +103,20 @@ def test_the_real_samples_are_not_mdma_studies_and_none_is_published(db, ctgov_s
     out, _ = run_import("--from-file", *files)
     assert "created 32" in out and "off-topic drafts 32" in out
     assert not Trial.objects.published().exists()
+
+
+@pytest.mark.parametrize(
+    "raw, terms",
+    [
+        ("MDMA; ecstasy", ["MDMA", "ecstasy"]),
+        ("3,4-methylenedioxymethamphetamine, MDMA", ["3,4-methylenedioxymethamphetamine", "MDMA"]),
+        ("", []),
+    ],
+)
+def test_the_topic_terms_setting_is_read_from_the_environment(raw, terms):
+    from tests.test_settings import run_django
+
+    code = "import django; django.setup(); from django.conf import settings; "
+    result = run_django(code + "print(settings.CTGOV_TOPIC_TERMS)", CTGOV_TOPIC_TERMS=raw)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(terms)
