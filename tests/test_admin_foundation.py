@@ -8,7 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from trials.models import FieldLock, ImportRun, Intervention, ResultOutcome, Trial, TrialChange
+from trials.models import (
+    FieldLock,
+    ImportRun,
+    Intervention,
+    RefusedStudy,
+    ResultOutcome,
+    Trial,
+    TrialChange,
+)
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 LOGIN = {
@@ -24,7 +32,8 @@ LOGIN = {
 def every_model_has_a_row(seeded):
     """Rows for the registered models the seed data does not fill."""
     mapp1 = Trial.objects.get(nct_id="NCT03537014")
-    ImportRun.objects.create(started_at=timezone.now(), status=ImportRun.Status.SUCCEEDED)
+    run = ImportRun.objects.create(started_at=timezone.now(), status=ImportRun.Status.SUCCEEDED)
+    RefusedStudy.objects.create(run=run, nct_id="NCT09900999", error="x", refused_at=run.started_at)
     TrialChange.objects.create(trial=mapp1, field="enrollment", old_value="90", new_value="91")
     FieldLock.objects.create(trial=mapp1, field="brief_title", reason="Registry title is wrong")
     Intervention.objects.create(trial=mapp1, name="Midomafetamine")

@@ -26,6 +26,7 @@ from typing import Any
 import pycountry
 
 from trials import choices
+from trials.ctgov.parse_dates import registry_date, results_state, results_submitted
 from trials.ctgov.parse_results import event_group, result_outcome
 from trials.ctgov.records import (
     ArmData,
@@ -40,7 +41,6 @@ from trials.ctgov.records import (
     SiteData,
 )
 from trials.ctgov.schema import check_types, strip_nul
-from trials.dates import DateType, PartialDate, parse_partial_date
 
 # Bump when parsing changes meaning, so stored hashes no longer match and the
 # next import re-applies every record.
@@ -153,10 +153,10 @@ def _parse(study: dict, nct_id: str, warn) -> dict:
         fields["last_known_status"] = _enum(
             status.get("lastKnownStatus"), choices.OverallStatus, "lastKnownStatus", warn
         )
-        fields["status_verified_date"] = _date(
+        fields["status_verified_date"] = registry_date(
             {"date": status.get("statusVerifiedDate")}, "statusVerifiedDate", nct_id, warn
         )
-        fields["results_first_submitted"] = _results_submitted(study, status, nct_id, warn)
+        fields["results_first_submitted"] = results_submitted(study, status, nct_id, warn)
         for key, name in (
             ("startDateStruct", "start_date"),
             ("primaryCompletionDateStruct", "primary_completion_date"),
@@ -165,7 +165,7 @@ def _parse(study: dict, nct_id: str, warn) -> dict:
             ("lastUpdatePostDateStruct", "last_update_posted"),
             ("resultsFirstPostDateStruct", "results_first_posted"),
         ):
-            fields[name] = _date(status.get(key), key, nct_id, warn)
+            fields[name] = registry_date(status.get(key), key, nct_id, warn)
 
     if (design := _module(study, "designModule")) is not None:
         fields["study_type"] = _enum(design.get("studyType"), choices.StudyType, "studyType", warn)
@@ -219,7 +219,7 @@ def _parse(study: dict, nct_id: str, warn) -> dict:
 
     # A full record always says hasResults; without it (and without results) the
     # record was fetched partially and says nothing about results.
-    if (results_status := _results_status(study, fields)) is not None:
+    if (results_status := results_state(study, fields)) is not None:
         fields["results_status"] = results_status
     if "hasResults" in study or "resultsSection" in study:
         fields["has_results"] = bool(study.get("hasResults")) or "resultsSection" in study
@@ -247,40 +247,6 @@ def _enum(value: Any, enum, label: str, warn) -> str:
     if text and text not in enum.values:
         warn(f"unknown {label} {text!r} stored as given")
     return text
-
-
-def _date(struct: Any, label: str, nct_id: str, warn) -> PartialDate:
-    """A registry date with its precision and its type, as the record gives them."""
-    text = struct.get("date") if isinstance(struct, dict) else None
-    try:
-        value = parse_partial_date(text)
-    except ValueError as exc:
-        raise ParseError(f"{nct_id}: {label}: {exc}") from None
-    date_type = _enum(struct.get("type"), DateType, f"{label}.type", warn) if value else ""
-    return value._replace(type=date_type)
-
-
-def _results_submitted(study: dict, status: dict, nct_id: str, warn) -> PartialDate:
-    """When results were first submitted (ACTUAL), or are expected to be (ESTIMATED)."""
-    if status.get("resultsFirstSubmitDate"):
-        struct = {"date": status["resultsFirstSubmitDate"], "type": DateType.ACTUAL}
-        return _date(struct, "resultsFirstSubmitDate", nct_id, warn)
-    misc = (study.get("derivedSection") or {}).get("miscInfoModule") or {}
-    estimated = (misc.get("submissionTracking") or {}).get("estimatedResultsFirstSubmitDate")
-    struct = {"date": estimated, "type": DateType.ESTIMATED}
-    return _date(struct, "estimatedResultsFirstSubmitDate", nct_id, warn)
-
-
-def _results_status(study: dict, fields: dict) -> str | None:
-    """posted / submitted / not_posted as the record says; None when it says nothing."""
-    says = study.get("hasResults")
-    if says is True or "resultsSection" in study or fields.get("results_first_posted"):
-        return "posted"
-    if fields.get("results_first_submitted"):
-        return "submitted"
-    if says is False:
-        return "not_posted"
-    return None
 
 
 def _count(value: Any, label: str, nct_id: str) -> int | None:
