@@ -4,6 +4,7 @@ Defaults work on a laptop: SQLite in the project folder, DEBUG on. Production
 sets DATABASE_URL=postgres://..., DEBUG=false, SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -161,6 +162,20 @@ CTGOV_READ_TIMEOUT = env_float("CTGOV_READ_TIMEOUT", 60.0)
 CTGOV_PAGE_SIZE = env_int("CTGOV_PAGE_SIZE", 1000, minimum=1)
 # The checkpoint overlaps the previous run so late-indexed updates are not missed.
 CTGOV_OVERLAP_DAYS = env_int("CTGOV_OVERLAP_DAYS", 2)
+# Topic guard: an imported study none of whose interventions matches one of these words
+# stays a draft. Separated by commas or semicolons; a comma between digits belongs to the
+# term ("3,4-methylenedioxymethamphetamine"). An empty value turns the guard off.
+CTGOV_TOPIC_TERMS = [
+    term.strip()
+    for term in re.split(
+        r";|,(?!\d)",
+        env_str(
+            "CTGOV_TOPIC_TERMS",
+            "MDMA, midomafetamine, 3,4-methylenedioxymethamphetamine, ecstasy",
+        ),
+    )
+    if term.strip()
+]
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ from trials.models import (
     ImportRun,
     Intervention,
     OutcomeMeasure,
+    RefusedStudy,
     ResultOutcome,
     Trial,
     TrialChange,
@@ -33,7 +34,8 @@ LOGIN = {
 def every_model_has_a_row(seeded):
     """Rows for the registered models the seed data does not fill."""
     mapp1 = Trial.objects.get(nct_id="NCT03537014")
-    ImportRun.objects.create(started_at=timezone.now(), status=ImportRun.Status.SUCCEEDED)
+    run = ImportRun.objects.create(started_at=timezone.now(), status=ImportRun.Status.SUCCEEDED)
+    RefusedStudy.objects.create(run=run, nct_id="NCT09900999", error="x", refused_at=run.started_at)
     TrialChange.objects.create(trial=mapp1, field="enrollment", old_value="90", new_value="91")
     FieldLock.objects.create(trial=mapp1, field="brief_title", reason="Registry title is wrong")
     Intervention.objects.create(trial=mapp1, name="Midomafetamine")

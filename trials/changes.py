@@ -68,7 +68,7 @@ def _text(version, field: str, organizations: dict[int, str]) -> str:
         return "yes" if value else "no"
     precision = getattr(version, f"{field}_precision", None)
     if precision is not None:
-        return str(PartialDate(value, precision))
+        return str(PartialDate(value, precision, getattr(version, f"{field}_type", "")))
     # Codes stay as the registry spells them, as the import's change log writes them.
     return str(value)
 

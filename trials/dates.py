@@ -1,7 +1,9 @@
-"""Partial dates: registries give "2018", "2018-11" or "2018-11-29".
+"""Partial dates: registries give "2018", "2018-11" or "2018-11-29", each ACTUAL or ESTIMATED.
 
 The date is stored as the first day of the period beside its precision, so it
-sorts and filters like a date but renders only as precisely as it was given.
+sorts and filters like a date but renders only as precisely as it was given. The
+registry's date type is kept beside it and always shown: "2025-02 (estimated)" is
+a plan, not something that happened. Older records omit the type; they show none.
 """
 
 import datetime
@@ -20,12 +22,20 @@ class Precision(models.TextChoices):
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+class DateType(models.TextChoices):
+    ACTUAL = "ACTUAL", "actual"
+    ESTIMATED = "ESTIMATED", "estimated"
+    # Older records say ANTICIPATED where newer ones say ESTIMATED; kept as given.
+    ANTICIPATED = "ANTICIPATED", "anticipated"
+
+
 class PartialDate(NamedTuple):
     date: datetime.date | None
     precision: str = ""
+    type: str = ""  # a DateType value, or "" when the registry gave none
 
     def __str__(self) -> str:
-        return format_partial_date(self.date, self.precision)
+        return format_partial_date(self.date, self.precision, self.type)
 
     def __bool__(self) -> bool:
         return self.date is not None
@@ -51,14 +61,27 @@ def parse_partial_date(text: str | None) -> PartialDate:
     return PartialDate(value, Precision.YEAR)
 
 
-def format_partial_date(value: datetime.date | None, precision: str) -> str:
+def format_partial_date(
+    value: datetime.date | None, precision: str = Precision.DAY, date_type: str = ""
+) -> str:
+    """The one way a registry date is shown: "2025-02", "2025-02 (estimated)"."""
     if value is None:
         return ""
     if precision == Precision.YEAR:
-        return f"{value.year:04d}"
-    if precision == Precision.MONTH:
-        return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat()
+        text = f"{value.year:04d}"
+    elif precision == Precision.MONTH:
+        text = f"{value.year:04d}-{value.month:02d}"
+    else:
+        text = value.isoformat()
+    return f"{text} ({date_type_label(date_type)})" if date_type else text
+
+
+def date_type_label(date_type: str) -> str:
+    """ "estimated" for ESTIMATED; an unknown type is shown as the registry spells it."""
+    try:
+        return DateType(date_type).label
+    except ValueError:
+        return date_type.lower()
 
 
 def partial_date_end(value: PartialDate) -> datetime.date | None:

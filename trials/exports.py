@@ -15,7 +15,8 @@ from django.db.models import F
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from trials.dates import format_partial_date
+from trials.choices import RecordSource
+from trials.dates import Precision, format_partial_date
 from trials.models import Arm, Site, Trial
 
 CHUNK_SIZE = 1000
@@ -42,21 +43,42 @@ COLUMNS = [
     "brief_title",
     "phases",
     "overall_status",
+    "last_known_status",
     "study_type",
     "conditions",
     "lead_sponsor",
     "enrollment",
     "enrollment_type",
     "start_date",
+    "start_date_type",
     "primary_completion_date",
+    "primary_completion_date_type",
     "completion_date",
+    "completion_date_type",
     "has_results",
+    "results_status",
+    "results_first_posted",
+    "results_first_posted_type",
     "countries",
+    "first_posted",
+    "first_posted_type",
     "last_update_posted",
+    "last_update_posted_type",
+    "status_verified",
+    "record_source",
     "verified",
     "doses",
     *CSV_DOSE_KEYS,
     "url",
+]
+# Registry dates exported with the registry's type (ACTUAL, ESTIMATED, ANTICIPATED or "").
+TYPED_DATES = [
+    "start_date",
+    "primary_completion_date",
+    "completion_date",
+    "results_first_posted",
+    "first_posted",
+    "last_update_posted",
 ]
 TRIAL_FIELDS = [
     "id",
@@ -77,6 +99,14 @@ TRIAL_FIELDS = [
     "has_results",
     "last_update_posted",
     "verified",
+    "last_known_status",
+    "results_status",
+    "results_first_posted",
+    "first_posted",
+    "status_verified_date",
+    "status_verified_date_precision",
+    "record_source",
+    *(f"{name}_type" for name in TYPED_DATES),
 ]
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -103,10 +133,24 @@ def _chunks(iterable, size):
         yield chunk
 
 
+def _date_text(row: dict, name: str) -> str:
+    """A date as precise as the registry gave it; its type goes in the next column."""
+    return format_partial_date(row[name], row.get(f"{name}_precision", Precision.DAY))
+
+
 def trial_record(row: dict, related: dict, url_pattern: str) -> dict:
-    """One trial as plain data, the same for CSV and JSON."""
+    """One trial as plain data, the same for CSV and JSON.
+
+    ``verified`` is None for a registry record: the registry is the source of what it
+    states, so "unverified" would be wrong; ``record_source`` says which it is.
+    """
     trial_id = row["id"]
     key = row["nct_id"] or row["slug"]
+    registry = row["record_source"] == RecordSource.REGISTRY
+    dates = {}
+    for name in TYPED_DATES:
+        dates[name] = _date_text(row, name)
+        dates[f"{name}_type"] = row[f"{name}_type"] if row[name] else ""
     return {
         "nct_id": row["nct_id"] or "",
         "url_key": key,
@@ -114,24 +158,20 @@ def trial_record(row: dict, related: dict, url_pattern: str) -> dict:
         "brief_title": row["brief_title"],
         "phases": related["phases"].get(trial_id, []),
         "overall_status": row["overall_status"],
+        "last_known_status": row["last_known_status"],
         "study_type": row["study_type"],
         "conditions": related["conditions"].get(trial_id, []),
         "lead_sponsor": row["sponsor"] or "",
         "enrollment": row["enrollment"],
         "enrollment_type": row["enrollment_type"],
-        "start_date": format_partial_date(row["start_date"], row["start_date_precision"]),
-        "primary_completion_date": format_partial_date(
-            row["primary_completion_date"], row["primary_completion_date_precision"]
-        ),
-        "completion_date": format_partial_date(
-            row["completion_date"], row["completion_date_precision"]
-        ),
+        **dates,
         "has_results": row["has_results"],
+        # None (empty in CSV) when no source says whether results are posted.
+        "results_status": row["results_status"],
         "countries": sorted(related["countries"].get(trial_id, [])),
-        "last_update_posted": row["last_update_posted"].isoformat()
-        if row["last_update_posted"]
-        else "",
-        "verified": row["verified"],
+        "status_verified": _date_text(row, "status_verified_date"),
+        "record_source": row["record_source"],
+        "verified": None if registry else row["verified"],
         "doses": [arm_dose_record(arm) for arm in related["arms"].get(trial_id, [])],
         "url": url_pattern.replace("KEY", key),
     }

@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.http import QueryDict
 
 from trials.choices import OverallStatus, StudyType, label_for
-from trials.filters import HAS_RESULTS_CHOICES, PHASE_CHOICES, TrialFilter
+from trials.filters import HAS_RESULTS_CHOICES, PHASE_CHOICES, TrialFilter, results_bucket
 
 MAX_CONDITION_OPTIONS = 15
 
@@ -90,7 +90,9 @@ def trial_facets(params: QueryDict, queryset) -> list[Facet]:
     type_rows = _rows(_facet_queryset(params, "study_type", queryset), "study_type")
     country_rows = _rows(_facet_queryset(params, "country", queryset), "sites__country_code")
     condition_rows = _rows(_facet_queryset(params, "condition", queryset), "conditions__name")
-    results_rows = _rows(_facet_queryset(params, "has_results", queryset), "has_results")
+    results_rows = _rows(
+        _facet_queryset(params, "has_results", queryset), "has_results", "results_status"
+    )
 
     def by_count(rows):
         return sorted(rows, key=lambda r: (-r[2], r[1]))
@@ -166,14 +168,16 @@ def trial_facets(params: QueryDict, queryset) -> list[Facet]:
             "Posted results",
             options(
                 "has_results",
-                [
-                    (
-                        "true" if r["has_results"] else "false",
-                        results_labels["true" if r["has_results"] else "false"],
-                        r["n"],
-                    )
-                    for r in sorted(results_rows, key=lambda r: not r["has_results"])
-                ],
+                _results_options(results_rows, results_labels),
             ),
         ),
     ]
+
+
+def _results_options(rows, labels: dict[str, str]) -> list[tuple[str, str, int]]:
+    """Posted / registry says none / not known, counted as the has_results filter matches."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        bucket = results_bucket(r["has_results"], r["results_status"])
+        counts[bucket] = counts.get(bucket, 0) + r["n"]
+    return [(value, labels[value], counts[value]) for value in labels if counts.get(value)]

@@ -10,7 +10,7 @@ import pycountry
 from django import forms
 from django.contrib.postgres.search import SearchRank
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 
 from trials import search
 from trials.choices import OverallStatus, StudyType
@@ -27,7 +27,26 @@ PHASE_CHOICES = [
     ("NA", "phase not applicable"),
 ]
 COUNTRY_CHOICES = sorted((c.alpha_2, c.name) for c in pycountry.countries)
-HAS_RESULTS_CHOICES = [("true", "with posted results"), ("false", "without posted results")]
+HAS_RESULTS_CHOICES = [
+    ("true", "with posted results"),
+    ("false", "registry says none posted"),
+    ("unknown", "results status not known"),
+]
+# What each has_results value matches: "false" only where a source said so, never unknown.
+HAS_RESULTS_MATCH = {
+    "true": Q(has_results=True) | Q(results_status="posted"),
+    "false": Q(has_results=False, results_status__in=["not_posted", "submitted"]),
+    "unknown": Q(has_results=False, results_status__isnull=True),
+}
+
+
+def results_bucket(has_results: bool, results_status: str | None) -> str:
+    """The has_results value a trial falls under (the facet counts with it)."""
+    if has_results or results_status == "posted":
+        return "true"
+    return "unknown" if results_status is None else "false"
+
+
 SORT_CHOICES = [
     ("relevance", "Relevance (with a search)"),
     ("-start", "Start date, newest first"),
@@ -190,7 +209,7 @@ class TrialFilter(django_filters.FilterSet):
         )
 
     def filter_has_results(self, queryset, name, value):
-        return queryset.filter(has_results=value == "true") if value else queryset
+        return queryset.filter(HAS_RESULTS_MATCH[value]) if value else queryset
 
     def filter_start_after(self, queryset, name, value):
         return queryset.filter(start_date__gte=value.date) if value else queryset

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_safe
 from trials import exports, search
 from trials.choices import OverallStatus, StudyType, label_for
 from trials.facets import country_name, trial_facets
-from trials.filters import DEFAULT_SORT, PHASE_CHOICES, SORT_CHOICES, TrialFilter
+from trials.filters import (
+    DEFAULT_SORT,
+    HAS_RESULTS_CHOICES,
+    PHASE_CHOICES,
+    SORT_CHOICES,
+    TrialFilter,
+)
 from trials.models import Arm, Site, Trial
 
 DEFAULT_PAGE_SIZE = 25
@@ -37,7 +43,7 @@ def _describe(name, value, cleaned) -> str:
     """A filter value in words, for the sentence above the results."""
     labels = {
         "phase": dict(PHASE_CHOICES),
-        "has_results": {"true": "with posted results", "false": "without posted results"},
+        "has_results": dict(HAS_RESULTS_CHOICES),
     }
     if name == "phase":
         return labels["phase"].get(value.upper(), value)
@@ -53,8 +59,9 @@ def _describe(name, value, cleaned) -> str:
         "q": f"matching “{value}”",
         "sponsor": f"sponsored by {value}",
         "intervention": f"intervention “{value}”",
-        "start_after": f"started {value} or later",
-        "start_before": f"started {value} or earlier",
+        # The registry's start date, actual or estimated: the list shows which.
+        "start_after": f"start date (actual or estimated) {value} or later",
+        "start_before": f"start date (actual or estimated) {value} or earlier",
         "min_enrollment": f"at least {value} participants",
         "max_enrollment": f"at most {value} participants",
         "min_dose_mg": f"an arm's initial dose reaching {value} mg",

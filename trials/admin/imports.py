@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from trials import workflow
-from trials.models import FieldLock, ImportRun, Trial, TrialChange
+from trials.models import FieldLock, ImportRun, RefusedStudy, Trial, TrialChange
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -22,8 +22,30 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class RefusedStudyInline(admin.TabularInline):
+    """The studies a run refused, with why: shown on the run's page."""
+
+    model = RefusedStudy
+    fields = ["nct_id", "error", "resolved_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RefusedStudy)
+class RefusedStudyAdmin(ReadOnlyAdmin):
+    list_display = ["nct_id", "error", "run", "refused_at", "resolved_at"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["nct_id", "error"]
+    list_select_related = ["run"]
+
+
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
+    inlines = [RefusedStudyInline]
     list_display = [
         "started_at",
         "status",
@@ -33,6 +55,8 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "updated",
         "unchanged",
         "errors",
+        "refused",
+        "off_topic",
         "data_timestamp",
     ]
     list_filter = ["status", "mode"]

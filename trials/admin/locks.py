@@ -16,7 +16,7 @@ def current_value(trial: Trial, field: str) -> str:
         return ""
     precision = getattr(trial, f"{field}_precision", None)
     if precision is not None:
-        return str(PartialDate(value, precision))
+        return str(PartialDate(value, precision, getattr(trial, f"{field}_type", "")))
     return str(value)
 
 

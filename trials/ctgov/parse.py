@@ -9,7 +9,10 @@ No database here: the upsert layer decides what to do with the result. Rules:
   such as "<0.001" parses to None: the exact value is unknown, the text says
   what is known (a bound would read as an exact p-value to anyone filtering);
 - anything that makes a record unusable (no valid nctId, a malformed date or
-  count) raises ParseError with a message naming the study and the field.
+  count, a field of the wrong JSON type) raises ParseError with a message naming
+  the study and the field;
+- every date keeps the registry's type (ACTUAL / ESTIMATED / ANTICIPATED) beside it;
+- NUL characters are removed (PostgreSQL refuses them) with a warning.
 """
 
 import hashlib
@@ -23,6 +26,7 @@ import pycountry
 
 from trials import choices
 from trials.ctgov.doses import DoseData, first_stated_dose
+from trials.ctgov.parse_dates import registry_date, results_state, results_submitted
 from trials.ctgov.parse_flow import baseline, participant_flow
 from trials.ctgov.parse_results import event_group, result_outcome
 from trials.ctgov.records import (
@@ -37,7 +41,7 @@ from trials.ctgov.records import (
     ParseError,
     SiteData,
 )
-from trials.dates import PartialDate, parse_partial_date
+from trials.ctgov.schema import check_types, strip_nul
 
 # Bump when parsing changes meaning, so stored hashes no longer match and the
 # next import re-applies every record.
@@ -110,6 +114,10 @@ def parse_study(study: dict) -> ParsedStudy:
     def warn(message: str) -> None:
         warnings.append(f"{nct_id}: {message}")
 
+    study, removed = strip_nul(study)
+    if removed:
+        warn(f"{removed} NUL character(s) removed from the record")
+    check_types(study, nct_id)
     try:
         parsed = _parse(study, nct_id, warn)
     except (TypeError, AttributeError, KeyError) as exc:
@@ -140,6 +148,13 @@ def _parse(study: dict, nct_id: str, warn) -> dict:
             status.get("overallStatus"), choices.OverallStatus, "overallStatus", warn
         )
         fields["why_stopped"] = _text(status.get("whyStopped"))
+        fields["last_known_status"] = _enum(
+            status.get("lastKnownStatus"), choices.OverallStatus, "lastKnownStatus", warn
+        )
+        fields["status_verified_date"] = registry_date(
+            {"date": status.get("statusVerifiedDate")}, "statusVerifiedDate", nct_id, warn
+        )
+        fields["results_first_submitted"] = results_submitted(study, status, nct_id, warn)
         for key, name in (
             ("startDateStruct", "start_date"),
             ("primaryCompletionDateStruct", "primary_completion_date"),
@@ -148,7 +163,7 @@ def _parse(study: dict, nct_id: str, warn) -> dict:
             ("lastUpdatePostDateStruct", "last_update_posted"),
             ("resultsFirstPostDateStruct", "results_first_posted"),
         ):
-            fields[name] = _date(status.get(key), key, nct_id)
+            fields[name] = registry_date(status.get(key), key, nct_id, warn)
 
     if (design := _module(study, "designModule")) is not None:
         fields["study_type"] = _enum(design.get("studyType"), choices.StudyType, "studyType", warn)
@@ -202,6 +217,8 @@ def _parse(study: dict, nct_id: str, warn) -> dict:
 
     # A full record always says hasResults; without it (and without results) the
     # record was fetched partially and says nothing about results.
+    if (results_status := results_state(study, fields)) is not None:
+        fields["results_status"] = results_status
     if "hasResults" in study or "resultsSection" in study:
         fields["has_results"] = bool(study.get("hasResults")) or "resultsSection" in study
         results = study.get("resultsSection") or {}
@@ -230,14 +247,6 @@ def _enum(value: Any, enum, label: str, warn) -> str:
     if text and text not in enum.values:
         warn(f"unknown {label} {text!r} stored as given")
     return text
-
-
-def _date(struct: Any, label: str, nct_id: str) -> PartialDate:
-    text = struct.get("date") if isinstance(struct, dict) else None
-    try:
-        return parse_partial_date(text)
-    except ValueError as exc:
-        raise ParseError(f"{nct_id}: {label}: {exc}") from None
 
 
 def _count(value: Any, label: str, nct_id: str) -> int | None:

@@ -1,9 +1,13 @@
 """One import run: lock, run log row, checkpoint, fetch, upsert, progress, summary.
 
-Status rules: a run is `succeeded` only when every page was fetched and every
-study imported; then (and only then) its start moves the checkpoint of the
-default query sync. Any failed study or fetch makes it `failed`, and the next
-run starts from the same checkpoint again.
+Status rules: a run is `succeeded` when every page was fetched; then (and only
+then) its start moves the checkpoint of the default query sync. A study that
+cannot be imported (schema drift, a malformed date, ...) is refused alone: it is
+recorded with its error (RefusedStudy), the run still succeeds ("finished with N
+studies refused") and every later query run fetches it again by its NCT id until
+it imports, so one bad study never holds the checkpoint back. A failed fetch (or
+an NCT id the registry does not know, in --nct mode) makes the run `failed`, and
+the next run starts from the same checkpoint again.
 
 One run at a time: on PostgreSQL a session-level advisory lock held on a
 connection of its own (it works across hosts sharing the database), and on every
@@ -24,6 +28,8 @@ from django.utils import timezone
 
 from trials.ctgov.client import CtgovClient, CtgovError, CtgovNotFound, Page
 from trials.ctgov.parse import ParseError, raw_hash, study_nct_id
+from trials.ctgov.refusals import record_refusals, refuse, retries
+from trials.ctgov.schema import strip_nul
 from trials.ctgov.upsert import CREATED, UNCHANGED, UPDATED, upsert_study
 from trials.models import ImportRun, Trial
 
@@ -61,6 +67,8 @@ class RunSummary:
     updated: int = 0
     unchanged: int = 0
     errors: int = 0
+    refused: int = 0
+    off_topic: int = 0
     pages: int = 0
     flagged_missing: int = 0
     checkpoint: date | None = None
@@ -69,17 +77,26 @@ class RunSummary:
     duration: float = 0.0
     log: list[str] = field(default_factory=list)
     changes: list[tuple[str, object]] = field(default_factory=list)  # (nct_id, FieldChange)
+    refusals: list[tuple[str, str]] = field(default_factory=list)  # (nct_id or "", error)
+    imported: set[str] = field(default_factory=set)  # seen and not refused
 
     def line(self, dry_run: bool = False) -> str:
         verb = "would be " if dry_run else ""
         text = (
             f"fetched {self.fetched:,}, {verb}created {self.created:,}, "
             f"{verb}updated {self.updated:,}, unchanged {self.unchanged:,}, "
-            f"errors {self.errors:,}, {self.duration:.1f}s"
+            f"errors {self.errors:,}, refused {self.refused:,}, "
+            f"off-topic drafts {self.off_topic:,}, {self.duration:.1f}s"
         )
         if dry_run:
             return f"Dry run, nothing written: {text}"
-        return f"Import {self.status} (run {self.run_id}): {text}"
+        return f"Import {self.status} (run {self.run_id}){self.refused_text}: {text}"
+
+    @property
+    def refused_text(self) -> str:
+        if not self.refused:
+            return ""
+        return f", finished with {self.refused:,} stud{'y' if self.refused == 1 else 'ies'} refused"
 
 
 def checkpoint_for(query: str, overlap_days: int) -> date | None:
@@ -213,13 +230,24 @@ def run_import(options: RunOptions, progress: Callable[[str], None] = lambda lin
         summary.status = ImportRun.Status.FAILED if failed else ImportRun.Status.SUCCEEDED
         summary.duration = time.monotonic() - started
         if run is not None:
+            record_refusals(run, summary, now)
             _save_run(run, summary, finished=True)
         lock.release()
     return summary
 
 
 def _save_run(run: ImportRun, summary: RunSummary, finished: bool = False) -> None:
-    for name in ("fetched", "created", "updated", "unchanged", "errors", "pages"):
+    counts = (
+        "fetched",
+        "created",
+        "updated",
+        "unchanged",
+        "errors",
+        "refused",
+        "off_topic",
+        "pages",
+    )
+    for name in counts:
         setattr(run, name, getattr(summary, name))
     run.data_timestamp = summary.data_timestamp[:40]
     lines = summary.log
@@ -232,7 +260,7 @@ def _save_run(run: ImportRun, summary: RunSummary, finished: bool = False) -> No
     run.save()
 
 
-def _pages(options: RunOptions, summary: RunSummary) -> Iterator[Page]:
+def _pages(options: RunOptions, summary: RunSummary, seen: set[str]) -> Iterator[Page]:
     """The pages of studies to import, from the API or from saved documents."""
     if options.mode == FILE:
         for number, (name, studies) in enumerate(options.documents, start=1):
@@ -260,12 +288,14 @@ def _pages(options: RunOptions, summary: RunSummary) -> Iterator[Page]:
             since=options.since,
             page_size=settings.CTGOV_PAGE_SIZE,
         )
+        # Lazily: by now `seen` holds every study of the query's pages.
+        yield from retries(client, summary, seen)
 
 
 def _import(options, summary: RunSummary, run, now, progress) -> None:
     seen: set[str] = set()
     total = None
-    for page in _pages(options, summary):
+    for page in _pages(options, summary, seen):
         total = page.total_count if page.total_count is not None else total
         _import_page(page.studies, options, summary, run, now, seen)
         summary.pages += 1
@@ -290,12 +320,15 @@ def _import_page(studies: Iterable[dict], options, summary: RunSummary, run, now
     known = _stored_hashes(studies)
     unchanged_ids = []
     for raw in studies:
+        raw, removed = strip_nul(raw)  # so the hash compares with the stored, cleaned record
         try:
             nct_id = study_nct_id(raw)
         except ParseError as exc:
-            summary.errors += 1
-            summary.log.append(f"study without a usable NCT id skipped: {exc}")
+            refuse(summary, "", f"study without a usable NCT id refused: {exc}")
             continue
+        if removed:
+            summary.log.append(f"{nct_id}: {removed} NUL character(s) removed from the record")
+            logger.warning("%s: %s NUL character(s) removed from the record", nct_id, removed)
         if nct_id in seen:
             summary.log.append(f"{nct_id}: appeared again in this run; imported once")
             continue
@@ -317,15 +350,20 @@ def _import_page(studies: Iterable[dict], options, summary: RunSummary, run, now
         except Exception as exc:  # one bad study must not stop the others
             if not isinstance(exc, ParseError | DatabaseError | ValueError):
                 logger.exception("%s: import failed", nct_id)
-            summary.errors += 1
-            summary.log.append(f"{nct_id}: not imported: {exc}")
+            message = str(exc) if str(exc).startswith(nct_id) else f"{nct_id}: {exc}"
+            refuse(summary, nct_id, message)
             continue
+        summary.imported.add(nct_id)
+        if result.off_topic:
+            summary.off_topic += 1
+            summary.log.append(f"{nct_id}: kept as a draft: {result.off_topic}")
         summary.log += list(result.warnings)
         for warning in result.warnings:
             logger.warning(warning)
         counter = {CREATED: "created", UPDATED: "updated", UNCHANGED: "unchanged"}[result.outcome]
         setattr(summary, counter, getattr(summary, counter) + 1)
         summary.changes += [(nct_id, change) for change in result.changes]
+    summary.imported.update(unchanged_ids)
     if unchanged_ids and not options.dry_run:
         # Seen again but unchanged: one UPDATE for the page, no history, no change log.
         Trial.objects.filter(nct_id__in=unchanged_ids).update(

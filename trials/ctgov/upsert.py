@@ -9,7 +9,9 @@ identifier, finds the same trial). Curation-safe:
 - a curated trial keeps `record_source=curated`, its sources, verification,
   notes and state; evidence records live in another app and are never touched.
 The raw record is stored on every trial the import touches; an unchanged record
-(same hash) costs one query and writes nothing.
+(same hash) costs one query and writes nothing. A new study that fails the topic
+guard (`trials.ctgov.topic`) is stored as a draft with the reason, whatever
+IMPORT_PUBLISHES_TRIALS says.
 """
 
 import logging
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,17 +27,35 @@ from trials.choices import IdentifierKind, RecordSource
 from trials.ctgov.parse import ParseError, parse_study, raw_hash
 from trials.ctgov.records import Org, ParsedStudy
 from trials.ctgov.relations import FieldChange, organizations, sync_relations
+from trials.ctgov.schema import strip_nul
 from trials.ctgov.store_results import sync_results
+from trials.ctgov.topic import off_topic_reason
 from trials.curation import State
-from trials.dates import PartialDate, format_partial_date
+from trials.dates import PartialDate, Precision, format_partial_date
 from trials.models import ImportRun, Trial, TrialChange
 
 logger = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-PRECISE_DATES = ("start_date", "primary_completion_date", "completion_date")
+# Dates stored with their precision (a "_precision" field) ...
+PRECISE_DATES = (
+    "start_date",
+    "primary_completion_date",
+    "completion_date",
+    "status_verified_date",
+)
+# ... and dates stored with the registry's date type (a "_type" field).
+TYPED_DATES = (
+    "start_date",
+    "primary_completion_date",
+    "completion_date",
+    "first_posted",
+    "last_update_posted",
+    "results_first_posted",
+    "results_first_submitted",
+)
 # Bookkeeping that changes with every registry edit; logging it would bury real changes.
-UNLOGGED_FIELDS = {"last_update_posted"}
+UNLOGGED_FIELDS = {"last_update_posted", "status_verified_date"}
 
 
 @dataclass
@@ -44,6 +65,7 @@ class UpsertResult:
     trial_id: int | None = None
     changes: list[FieldChange] = field(default_factory=list)
     warnings: tuple[str, ...] = ()
+    off_topic: str = ""  # why a new study was held back as a draft
 
 
 class _Rollback(Exception):
@@ -73,10 +95,12 @@ def upsert_study(
     A dry run does the same work and rolls it back, so it reports exact changes.
     """
     parsed = parse_study(raw)
+    raw, _ = strip_nul(raw)  # parse_study has warned about any
     now = now or timezone.now()
+    off_topic = off_topic_reason(parsed, settings.CTGOV_TOPIC_TERMS)
     try:
         with transaction.atomic():
-            result = _upsert(parsed, raw, run, now, publish, force)
+            result = _upsert(parsed, raw, run, now, publish, force, off_topic)
             if dry_run:
                 raise _Rollback(result)
     except _Rollback as rollback:
@@ -97,7 +121,9 @@ def find_trial(nct_id: str, aliases: tuple[str, ...] = ()) -> Trial | None:
     return found
 
 
-def _upsert(parsed: ParsedStudy, raw: dict, run, now, publish: bool, force: bool) -> UpsertResult:
+def _upsert(
+    parsed: ParsedStudy, raw: dict, run, now, publish: bool, force: bool, off_topic: str
+) -> UpsertResult:
     digest = raw_hash(raw)
     trial = find_trial(parsed.nct_id, parsed.aliases)
     if trial is not None and trial.raw_hash == digest and not force:
@@ -107,7 +133,7 @@ def _upsert(parsed: ParsedStudy, raw: dict, run, now, publish: bool, force: bool
         if not parsed.fields.get("brief_title"):
             raise ParseError(f"{parsed.nct_id}: no briefTitle; a new trial needs a title")
         trial = Trial(nct_id=parsed.nct_id, record_source=RecordSource.REGISTRY)
-        if publish:
+        if publish and not off_topic:
             trial.mark_published(when=now)
         else:
             trial.state = State.DRAFT
@@ -116,8 +142,10 @@ def _upsert(parsed: ParsedStudy, raw: dict, run, now, publish: bool, force: bool
     old_raw = None
     if not created and trial.raw_hash and trial.raw_hash == raw_hash(trial.raw_json):
         old_raw = trial.raw_json
+    # Stored by an older parser: fields it did not read are filled in without a change entry.
+    upgrading = not created and bool(trial.raw_hash) and old_raw is None
 
-    changes, locks_seen = _apply_fields(trial, parsed, created, now)
+    changes, locks_seen, filled = _apply_fields(trial, parsed, created, now, upgrading)
     if trial.nct_id != parsed.nct_id:
         # Found under a former id: the registry's canonical id takes over.
         changes.append(FieldChange("nct_id", trial.nct_id or "", parsed.nct_id))
@@ -127,7 +155,8 @@ def _upsert(parsed: ParsedStudy, raw: dict, run, now, publish: bool, force: bool
     trial.raw_json, trial.raw_hash = raw, digest
     trial.last_imported_at = trial.last_checked_at = now
     trial.missing_from_registry_since = None
-    if created or applied_fields:
+    trial.off_topic_reason = off_topic
+    if created or applied_fields or filled:
         trial._change_reason = change_reason(run)
         trial.save()
     else:
@@ -138,6 +167,7 @@ def _upsert(parsed: ParsedStudy, raw: dict, run, now, publish: bool, force: bool
             last_imported_at=now,
             last_checked_at=now,
             missing_from_registry_since=None,
+            off_topic_reason=off_topic,
         )
 
     changes += sync_relations(trial, parsed)
@@ -149,7 +179,10 @@ def _upsert(parsed: ParsedStudy, raw: dict, run, now, publish: bool, force: bool
             locks_seen, ["registry_value", "registry_value_seen_at"]
         )
     if created:
-        return UpsertResult(parsed.nct_id, CREATED, trial.pk, warnings=parsed.warnings)
+        held = off_topic if trial.state == State.DRAFT else ""
+        return UpsertResult(
+            parsed.nct_id, CREATED, trial.pk, warnings=parsed.warnings, off_topic=held
+        )
     TrialChange.objects.bulk_create(
         TrialChange(
             trial=trial,
@@ -166,14 +199,16 @@ def _upsert(parsed: ParsedStudy, raw: dict, run, now, publish: bool, force: bool
     return UpsertResult(parsed.nct_id, outcome, trial.pk, changes, parsed.warnings)
 
 
-def _apply_fields(trial: Trial, parsed: ParsedStudy, created: bool, now):
-    """Set the registry's scalar fields, honouring locks; return (changes, locks to save)."""
+def _apply_fields(trial: Trial, parsed: ParsedStudy, created: bool, now, upgrading=False):
+    """Set the registry's scalar fields, honouring locks.
+
+    Returns (changes, locks to save, whether a field was filled in without a change entry).
+    """
     locks = {} if created else {lock.field: lock for lock in trial.field_locks.all()}
     changes: list[FieldChange] = []
     locks_seen = []
+    filled = False
     for name, value in parsed.fields.items():
-        if isinstance(value, PartialDate) and name not in PRECISE_DATES:
-            value = value.date  # stored as a plain date
         old_text, new_text = display(trial, name), display_value(value)
         if lock := locks.get(name):
             if lock.registry_value != new_text or lock.registry_value_seen_at is None:
@@ -185,18 +220,35 @@ def _apply_fields(trial: Trial, parsed: ParsedStudy, created: bool, now):
         if old_text == new_text:
             continue
         _assign(trial, name, value)
+        if upgrading and _only_newly_read(trial, name, old_text, value):
+            filled = True
+            continue
         if name not in UNLOGGED_FIELDS:
             changes.append(FieldChange(name, old_text, new_text))
-    return ([] if created else changes), locks_seen
+    return ([] if created else changes), locks_seen, filled
 
 
 def display(trial: Trial, name: str) -> str:
     """A trial field as the change log shows it (dates as precise as they were given)."""
     if name == "lead_sponsor":
         return trial.lead_sponsor.name if trial.lead_sponsor_id else ""
-    if name in PRECISE_DATES:
-        return format_partial_date(getattr(trial, name), getattr(trial, f"{name}_precision"))
+    if name in PRECISE_DATES or name in TYPED_DATES:
+        return format_partial_date(
+            getattr(trial, name),
+            getattr(trial, f"{name}_precision", Precision.DAY),
+            getattr(trial, f"{name}_type", ""),
+        )
     return display_value(getattr(trial, name))
+
+
+def _only_newly_read(trial: Trial, name: str, old_text: str, value: Any) -> bool:
+    """True when a parser upgrade only adds what the old parser did not read (a date's
+    type, a field it ignored): that is no registry change, so it is not logged."""
+    if not old_text:
+        return True
+    if isinstance(value, PartialDate):
+        return old_text == format_partial_date(value.date, value.precision)
+    return False
 
 
 def display_value(value: Any) -> str:
@@ -216,8 +268,11 @@ def display_value(value: Any) -> str:
 def _assign(trial: Trial, name: str, value: Any) -> None:
     if name == "lead_sponsor":
         trial.lead_sponsor = organizations([value])[value.name] if value else None
-    elif name in PRECISE_DATES:
+    elif isinstance(value, PartialDate):
         setattr(trial, name, value.date)
-        setattr(trial, f"{name}_precision", value.precision)
+        if name in PRECISE_DATES:
+            setattr(trial, f"{name}_precision", value.precision)
+        if name in TYPED_DATES:
+            setattr(trial, f"{name}_type", value.type)
     else:
         setattr(trial, name, value)

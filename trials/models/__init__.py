@@ -8,6 +8,7 @@ from trials.models.baseline import (
 from trials.models.design import Arm, Intervention, OutcomeMeasure, Site
 from trials.models.flow import FlowCount, FlowGroup, FlowPeriod, FlowStep, ParticipantFlow
 from trials.models.imports import FieldLock, ImportRun, TrialChange
+from trials.models.refused import RefusedStudy
 from trials.models.results import (
     AdverseEventGroup,
     ResultAnalysis,
@@ -43,6 +44,7 @@ __all__ = [
     "Organization",
     "OutcomeMeasure",
     "ParticipantFlow",
+    "RefusedStudy",
     "Phase",
     "ResultAnalysis",
     "ResultGroup",

@@ -32,6 +32,12 @@ class ImportRun(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     errors = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(
+        default=0, help_text="Studies refused (see Refused studies); retried by later runs."
+    )
+    off_topic = models.PositiveIntegerField(
+        default=0, help_text="New studies held as drafts by the topic guard."
+    )
     pages = models.PositiveIntegerField(default=0)
     data_timestamp = models.CharField(max_length=40, blank=True)
     error_text = models.TextField(blank=True)

@@ -25,6 +25,7 @@ from trials.choices import (
 )
 from trials.curation import Editorial, EditorialQuerySet, has_source_constraint
 from trials.dates import PartialDate, Precision
+from trials.models.registry import RegistryFacts
 from trials.search import fold
 
 NCT_ID_RE = re.compile(r"^NCT\d{8}$")
@@ -92,6 +93,8 @@ class TrialQuerySet(EditorialQuerySet):
     def find(self, key: str):
         """Look a trial up by its URL key: an NCT id (or former NCT id) or a slug."""
         key = key.strip()
+        if "\x00" in key:
+            return self.none()  # PostgreSQL refuses NUL in a query; no trial has one
         if NCT_ID_RE.match(key.upper()):
             key = key.upper()
             return self.filter(
@@ -101,7 +104,7 @@ class TrialQuerySet(EditorialQuerySet):
         return self.filter(slug=key)
 
 
-class Trial(Editorial):
+class Trial(RegistryFacts, Editorial):
     """One clinical study, with what the registry says and what editors curated."""
 
     # Registry fields an editor may lock against the import (issue: field locks).
@@ -250,15 +253,21 @@ class Trial(Editorial):
 
     @property
     def start(self) -> PartialDate:
-        return PartialDate(self.start_date, self.start_date_precision)
+        return PartialDate(self.start_date, self.start_date_precision, self.start_date_type)
 
     @property
     def primary_completion(self) -> PartialDate:
-        return PartialDate(self.primary_completion_date, self.primary_completion_date_precision)
+        return PartialDate(
+            self.primary_completion_date,
+            self.primary_completion_date_precision,
+            self.primary_completion_date_type,
+        )
 
     @property
     def completion(self) -> PartialDate:
-        return PartialDate(self.completion_date, self.completion_date_precision)
+        return PartialDate(
+            self.completion_date, self.completion_date_precision, self.completion_date_type
+        )
 
     @property
     def status_label(self) -> str:

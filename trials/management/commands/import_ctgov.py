@@ -98,6 +98,9 @@ class Command(BaseCommand):
             raise CommandError(f"{summary.line()}: {summary.error_text}")
         if verbosity >= 1:
             self.stdout.write(summary.line(dry_run=options.dry_run))
+        elif summary.refused:
+            # Even a quiet (cron) run says so: refused studies need an editor's look.
+            self.stderr.write(summary.line(dry_run=options.dry_run))
 
     def _options(self, opts) -> RunOptions:
         chosen = [name for name in ("nct", "files") if opts[name]]
