@@ -8,8 +8,9 @@ from django.views.decorators.http import require_safe
 from evidence.models import EffectEstimate, Publication, RegulatoryMilestone
 from evidence.synthesis_summary import trial_syntheses
 from evidence.views.public import freshness, withdrawn_response
+from trials.ae_tables import adverse_event_section
 from trials.changes import public_changes
-from trials.models import Arm, ResultOutcome, Trial
+from trials.models import AdverseEvent, Arm, ResultOutcome, Trial
 
 
 def _cell(measurement) -> str:
@@ -60,7 +61,7 @@ def results_table(outcome) -> dict:
 def _trial_queryset():
     return (
         Trial.objects.publicly_addressable()
-        .select_related("lead_sponsor")
+        .select_related("lead_sponsor", "adverse_event_report")
         .prefetch_related(
             "phases",
             "conditions",
@@ -69,6 +70,7 @@ def _trial_queryset():
             "sites",
             "outcome_measures",
             "adverse_event_groups",
+            Prefetch("adverse_events", queryset=AdverseEvent.objects.prefetch_related("counts")),
             Prefetch("arms", queryset=Arm.objects.prefetch_related("interventions")),
             "interventions",
             Prefetch(
@@ -110,6 +112,7 @@ def trial_detail(request, key):
         "results": [results_table(o) for o in trial.result_outcomes.all()],
         "changes": public_changes(trial),
         "trial_syntheses": trial_syntheses(trial),
+        **adverse_event_section(trial),
         **freshness(),
     }
     return render(request, "evidence/trial_detail.html", context)

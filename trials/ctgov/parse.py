@@ -23,6 +23,7 @@ from typing import Any
 import pycountry
 
 from trials import choices
+from trials.ctgov.parse_adverse_events import adverse_events
 from trials.ctgov.parse_results import event_group, result_outcome
 from trials.ctgov.records import (
     ArmData,
@@ -211,6 +212,7 @@ def _parse(study: dict, nct_id: str, warn) -> dict:
         out["results"] = tuple(result_outcome(m) for m in measures)
         events = (results.get("adverseEventsModule") or {}).get("eventGroups") or []
         out["adverse_event_groups"] = tuple(event_group(g, nct_id) for g in events)
+        out["adverse_events"] = adverse_events(results.get("adverseEventsModule"), nct_id)
 
     out["fields"] = MappingProxyType(fields)
     return out

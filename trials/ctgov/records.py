@@ -163,4 +163,6 @@ class ParsedStudy:
     outcomes: tuple[OutcomeData, ...] | None = None
     results: tuple[ResultOutcomeData, ...] | None = None
     adverse_event_groups: tuple[AdverseEventGroupData, ...] | None = None
+    # Every term, threshold and time frame (parse_adverse_events.AdverseEventsData).
+    adverse_events: Any = None
     warnings: tuple[str, ...] = field(default=())

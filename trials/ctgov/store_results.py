@@ -1,5 +1,6 @@
 """Store a record's posted results: outcome measures with groups, measurements and
-analyses, and adverse-event totals per group, in step with the registry.
+analyses, adverse-event totals per group and every adverse-event term with its counts
+per group, in step with the registry.
 
 Results belong to the registry alone (editors never edit them), so when the
 record's results changed they are replaced wholesale, in a handful of bulk
@@ -10,7 +11,9 @@ import logging
 
 from trials.ctgov.records import ParsedStudy
 from trials.ctgov.relations import FieldChange, build
+from trials.ctgov.store_adverse_events import clear_adverse_events, store_adverse_events
 from trials.models import (
+    AdverseEvent,
     AdverseEventGroup,
     ResultAnalysis,
     ResultGroup,
@@ -23,10 +26,11 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 
 
-def _summary(outcomes: int, analyses: int, ae_groups: int) -> str:
+def _summary(outcomes: int, analyses: int, ae_groups: int, ae_terms: int = 0) -> str:
     if not (outcomes or ae_groups):
         return ""
-    return f"{outcomes} outcome measures, {analyses} analyses, {ae_groups} adverse-event groups"
+    text = f"{outcomes} outcome measures, {analyses} analyses, {ae_groups} adverse-event groups"
+    return f"{text}, {ae_terms} adverse-event terms" if ae_terms else text
 
 
 def sync_results(
@@ -42,16 +46,19 @@ def sync_results(
         trial.result_outcomes.count(),
         ResultAnalysis.objects.filter(outcome__trial=trial).count(),
         trial.adverse_event_groups.count(),
+        AdverseEvent.objects.filter(trial=trial).count(),
     )
     new = _summary(
         len(parsed.results),
         sum(len(o.analyses) for o in parsed.results),
         len(parsed.adverse_event_groups or ()),
+        len(parsed.adverse_events.events) if parsed.adverse_events else 0,
     )
     if not old and not new:
         return []
     trial.result_outcomes.all().delete()
     trial.adverse_event_groups.all().delete()
+    clear_adverse_events(trial)
     _store(trial, parsed)
     if old == new:
         new += " (values revised)"
@@ -123,7 +130,8 @@ def _store(trial: Trial, parsed: ParsedStudy) -> None:
             )
     ResultMeasurement.objects.bulk_create(measurements, batch_size=BATCH_SIZE)
     ResultAnalysis.objects.bulk_create(analyses, batch_size=BATCH_SIZE)
-    AdverseEventGroup.objects.bulk_create(
+    event_groups = AdverseEventGroup.objects.bulk_create(
         [build(AdverseEventGroup, trial=trial, **vars(g)) for g in parsed.adverse_event_groups],
         batch_size=BATCH_SIZE,
     )
+    store_adverse_events(trial, parsed.adverse_events, event_groups)

@@ -1,3 +1,9 @@
+from trials.models.adverse_events import (
+    AdverseEvent,
+    AdverseEventCount,
+    AdverseEventReport,
+    Seriousness,
+)
 from trials.models.design import Arm, Intervention, OutcomeMeasure, Site
 from trials.models.imports import FieldLock, ImportRun, TrialChange
 from trials.models.results import (
@@ -17,6 +23,10 @@ from trials.models.trial import (
 )
 
 __all__ = [
+    "AdverseEvent",
+    "AdverseEventCount",
+    "AdverseEventReport",
+    "Seriousness",
     "AdverseEventGroup",
     "Arm",
     "Condition",
