@@ -3,7 +3,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from evidence.models import EffectEstimate, OutcomeFamily, Publication, RegulatoryMilestone
+from evidence.models import (
+    EffectEstimate,
+    OutcomeFamily,
+    Publication,
+    RegulatoryMilestone,
+    SafetyFinding,
+)
 from trials.admin.editorial import EditorialAdmin
 
 
@@ -74,3 +80,20 @@ class OutcomeFamilyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "direction", "order"]
     search_fields = ["name", "measures"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SafetyFinding)
+class SafetyFindingAdmin(EditorialAdmin):
+    list_display = [
+        "seed_key",
+        "topic",
+        "statement",
+        "source_level",
+        "verified_against",
+        "source_retracted",
+        "state",
+        "verified",
+    ]
+    list_filter = ["topic", "verified", "verified_against", "source_retracted"]
+    search_fields = ["seed_key", "statement", "source_citation", "quote", "note", "sources"]
+    autocomplete_fields = ["trials", "publications"]

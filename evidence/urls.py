@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evidence.views import milestones, overview, publications, synthesis, trial
+from evidence.views import milestones, overview, publications, safety, synthesis, trial
 
 app_name = "evidence"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("evidence/", synthesis.synthesis_page, name="synthesis"),
     path("evidence/forest.svg", synthesis.forest_svg, name="forest_svg"),
     path("evidence/rows.csv", synthesis.rows_csv, name="rows_csv"),
+    path("safety/", safety.safety_page, name="safety"),
+    path("safety/adverse-events/", safety.adverse_events_page, name="safety_adverse_events"),
 ]

@@ -1,6 +1,7 @@
 from evidence.models.estimates import EffectEstimate, Metric, OutcomeFamily
 from evidence.models.milestones import MilestoneKind, RegulatoryMilestone
 from evidence.models.publications import Publication, PublicationKind, RetractionStatus
+from evidence.models.safety import SafetyFinding, SafetyTopic
 
 __all__ = [
     "EffectEstimate",
@@ -11,4 +12,6 @@ __all__ = [
     "PublicationKind",
     "RegulatoryMilestone",
     "RetractionStatus",
+    "SafetyFinding",
+    "SafetyTopic",
 ]
