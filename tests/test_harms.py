@@ -57,6 +57,4 @@ def test_ratio_agrees_with_statsmodels_stratified_table():
     from statsmodels.stats.contingency_tables import StratifiedTable
 
     tables = [[[10, 40], [5, 45]], [[3.5, 27.5], [0.5, 30.5]]]
-    assert mh_risk_ratio(TRIALS).estimate == pytest.approx(
-        StratifiedTable(tables).riskratio_pooled
-    )
+    assert mh_risk_ratio(TRIALS).estimate == pytest.approx(StratifiedTable(tables).riskratio_pooled)

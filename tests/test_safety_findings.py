@@ -97,6 +97,7 @@ def test_draft_and_withdrawn_findings_are_never_shown(client, seeded):
     SafetyFinding.objects.filter(seed_key="SAF-MAPP2-NO-SAE").update(state=State.WITHDRAWN)
     content = client.get("/safety/").content.decode()
     assert "saf-mapp2-severe-teae" not in content and "saf-mapp2-no-sae" not in content
+    assert 'id="saf-mapp2-completion"' in content
     trial_page = client.get("/trials/NCT04077437/").content.decode()
     assert "saf-mapp2-severe-teae" not in trial_page
     assert "/safety/#saf-mapp2-completion" in trial_page

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from evidence.models import EffectEstimate, Publication, RegulatoryMilestone
+from evidence.models import EffectEstimate, Publication, RegulatoryMilestone, SafetyFinding
 from evidence.synthesis_summary import trial_syntheses
 from evidence.views.public import freshness, withdrawn_response
 from trials.ae_tables import adverse_event_section
@@ -85,6 +85,12 @@ def _trial_queryset():
             ),
             Prefetch("milestones", queryset=RegulatoryMilestone.objects.published()),
             Prefetch(
+                "safety_findings",
+                queryset=SafetyFinding.objects.published().prefetch_related(
+                    Prefetch("publications", queryset=Publication.objects.published())
+                ),
+            ),
+            Prefetch(
                 "effect_estimates",
                 queryset=EffectEstimate.objects.published().select_related("source_publication"),
             ),
@@ -113,6 +119,7 @@ def trial_detail(request, key):
         "changes": public_changes(trial),
         "trial_syntheses": trial_syntheses(trial),
         **adverse_event_section(trial),
+        "safety_findings": trial.safety_findings.all(),
         **freshness(),
     }
     return render(request, "evidence/trial_detail.html", context)
