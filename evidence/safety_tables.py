@@ -9,9 +9,11 @@ are always shown beside it.
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
+
 from evidence.harms import Arms, mh_risk_difference, mh_risk_ratio
 from trials.ae_tables import Cell
-from trials.models import AdverseEvent, AdverseEventReport, Trial
+from trials.models import AdverseEvent, AdverseEventReport, Arm, Trial
 
 MDMA_WORDS = re.compile(
     r"\b(mdma|midomafetamine|3,4-methylenedioxymethamphetamine|ecstasy)\b", re.IGNORECASE
@@ -20,20 +22,41 @@ PLACEBO_WORDS = re.compile(r"\bplacebo\b", re.IGNORECASE)
 MDMA, PLACEBO, OTHER = "MDMA", "placebo", "other"
 
 
-def arm_role(title: str, description: str = "") -> str:
-    """MDMA, placebo or other, read from the group title first, then its description.
+def _text_role(text: str) -> str | None:
+    placebo, mdma = PLACEBO_WORDS.search(text), MDMA_WORDS.search(text)
+    if placebo and not mdma:
+        return PLACEBO
+    if mdma and not placebo:
+        return MDMA
+    return OTHER if (mdma and placebo) else None
 
-    A placebo group's description often names MDMA ("placebo instead of MDMA"), so a title
-    that says placebo wins, and a description is read only when the title says neither.
+
+def _arm_role(arm) -> str:
+    """A registry arm's role from its type and its interventions' names."""
+    if arm.arm_type in ("PLACEBO_COMPARATOR", "SHAM_COMPARATOR"):
+        return PLACEBO
+    names = " ".join(
+        " ".join([i.name, *(n for n in i.other_names if isinstance(n, str))])
+        for i in arm.interventions.all()
+    )
+    if MDMA_WORDS.search(names):
+        return MDMA
+    return _text_role(names) or OTHER
+
+
+def arm_role(title: str, description: str = "", arms=()) -> str:
+    """MDMA, placebo or other for one adverse-event group.
+
+    A group titled like one of the trial's arms takes that arm's role (from the arm type
+    and its interventions). Otherwise the group's own words decide, the title first: a
+    placebo group's description often names MDMA ("placebo instead of MDMA").
     """
+    for arm in arms:
+        if arm.label.strip().casefold() == title.strip().casefold():
+            return _arm_role(arm)
     for text in (title, description):
-        placebo, mdma = PLACEBO_WORDS.search(text), MDMA_WORDS.search(text)
-        if placebo and not mdma:
-            return PLACEBO
-        if mdma and not placebo:
-            return MDMA
-        if mdma and placebo:
-            return OTHER
+        if role := _text_role(text):
+            return role
     return OTHER
 
 
@@ -75,12 +98,14 @@ def cross_trial_table(events) -> dict:
     trials = {
         t.pk: t
         for t in Trial.objects.filter(pk__in=trial_ids).prefetch_related(
-            "adverse_event_groups", "phases"
+            "adverse_event_groups",
+            "phases",
+            Prefetch("arms", queryset=Arm.objects.prefetch_related("interventions")),
         )
     }
     reports = {r.trial_id: r for r in AdverseEventReport.objects.filter(trial_id__in=trial_ids)}
     columns = [
-        Column(t, g.code, g.title or g.code, arm_role(g.title, g.description))
+        Column(t, g.code, g.title or g.code, arm_role(g.title, g.description, t.arms.all()))
         for t in sorted(trials.values(), key=lambda t: (t.acronym or t.nct_id or "", t.pk))
         for g in t.adverse_event_groups.all()
     ]
