@@ -112,7 +112,13 @@ def test_filters_narrow_the_table(client, imported):
 
 @pytest.mark.parametrize(
     "query",
-    ["?seriousness=fatal", "?trial=NCT123", "?phase=PHASE9", "?organ_system=" + "x" * 300],
+    [
+        "?seriousness=fatal",
+        "?trial=NCT123",
+        "?phase=PHASE9",
+        "?organ_system=" + "x" * 300,
+        "?format=xlsx",
+    ],
 )
 def test_bad_filters_answer_400_naming_the_parameter(client, imported, query):
     response = client.get(URL + query)

@@ -106,3 +106,40 @@ def test_draft_and_withdrawn_findings_are_never_shown(client, seeded):
 def test_overview_has_a_safety_card(client, seeded):
     page = text(client.get("/"))
     assert "Safety" in page and "52 sourced findings" in page
+
+
+def test_editors_draft_a_finding_and_a_lead_publishes_it_with_history(client, make_staff, seeded):
+    from django.test import Client
+    from django.urls import reverse
+
+    def act(client, action, record):
+        data = {"action": action, "_selected_action": [record.pk]}
+        return client.post(reverse("admin:evidence_safetyfinding_changelist"), data)
+
+    author, lead = make_staff("ana"), make_staff("carla", "Lead editors")
+    editor_client = Client()
+    editor_client.force_login(author)
+    fields = {
+        "topic": "cardiovascular",
+        "order": "60",
+        "statement": "A new finding about blood pressure.",
+        "source_citation": "Example 2025",
+        "source_url": "https://example.org/bp",
+        "sources": "https://example.org/bp",
+        "verified": "on",
+        "change_reason": "new finding from the paper",
+    }
+    response = editor_client.post(reverse("admin:evidence_safetyfinding_add"), fields)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    finding = SafetyFinding.objects.get(statement=fields["statement"])
+    assert finding.state == State.DRAFT
+    assert fields["statement"] not in client.get("/safety/").content.decode()
+    act(editor_client, "submit_for_review", finding)
+    lead_client = Client()
+    lead_client.force_login(lead)
+    act(lead_client, "publish", finding)
+    finding.refresh_from_db()
+    assert finding.state == State.PUBLISHED
+    assert fields["statement"] in client.get("/safety/").content.decode()
+    reasons = [v.history_change_reason for v in finding.history.order_by("history_date")]
+    assert reasons == ["new finding from the paper", "Submitted for review", "Published"]

@@ -75,8 +75,10 @@ def _csv(table):
 @require_safe
 def adverse_events_page(request):
     form = AdverseEventFilter(request.GET)
-    if not form.is_valid():
+    if not form.is_valid() or request.GET.get("format", "csv") != "csv":
         errors = {name: list(messages) for name, messages in form.errors.items()}
+        if request.GET.get("format", "csv") != "csv":
+            errors["format"] = ["Only format=csv is offered."]
         context = {"errors": errors, "back_url": reverse("evidence:safety_adverse_events")}
         return render(request, "trials/bad_request.html", context, status=400)
     data = form.cleaned_data
