@@ -253,3 +253,22 @@ def test_changed_terms_replace_the_old_ones_and_are_logged(db, tmp_path):
     assert TrialChange.objects.filter(
         field="results", new_value__contains="values revised"
     ).exists()
+
+
+def test_trials_imported_before_terms_were_stored_get_them_from_their_raw_json(
+    db, ctgov_samples, tmp_path
+):
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("trials.migrations.0005_backfill_adverse_event_terms")
+    study = sample_studies(ctgov_samples)["NCT02552212"]
+    run_import("--from-file", write(tmp_path, study))
+    AdverseEvent.objects.all().delete()
+    AdverseEventReport.objects.all().delete()
+    backfill.backfill(apps, None)
+    backfill.backfill(apps, None)  # a second run adds nothing
+    assert stored_terms("NCT02552212") == expected_terms(study)
+    assert AdverseEventReport.objects.get().time_frame.startswith("From Baseline")
+    assert not AdverseEventCount.objects.filter(group__isnull=True).exists()
