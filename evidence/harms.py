@@ -89,3 +89,34 @@ def mh_risk_difference(trials: list[Arms], z: float = Z95) -> Pooled | None:
     rd = diff / weight
     se = math.sqrt(max(rd * p + q, 0.0)) / weight
     return Pooled(rd, rd - z * se, rd + z * se, len(used))
+
+
+def trial_risk_ratio(t: Arms, z: float = Z95) -> Pooled | None:
+    """One trial's risk ratio with its Wald interval on the log scale; None if double-zero.
+
+    A single-zero trial gets the same 0.5 correction as in the pooled ratio.
+    """
+    if t.double_zero or not (t.n_mdma and t.n_placebo):
+        return None
+    a, n1, c, n2 = _cells(t, t.single_zero)
+    log_rr = math.log((a / n1) / (c / n2))
+    se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
+    return Pooled(
+        math.exp(log_rr),
+        math.exp(log_rr - z * se),
+        math.exp(log_rr + z * se),
+        1,
+        corrected=(t.label,) if t.single_zero else (),
+    )
+
+
+def mh_weights(trials: list[Arms]) -> dict[str, float]:
+    """Each contributing trial's share of the Mantel-Haenszel risk-ratio weight c·n1/N."""
+    raw = {}
+    for t in trials:
+        if t.double_zero or not (t.n_mdma and t.n_placebo):
+            continue
+        _, n1, c, n2 = _cells(t, t.single_zero)
+        raw[t.label] = c * n1 / (n1 + n2)
+    total = sum(raw.values())
+    return {label: w / total for label, w in raw.items()} if total else {}

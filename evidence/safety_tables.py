@@ -6,12 +6,15 @@ MDMA / placebo / other is a reading of the registry's own group title and descri
 are always shown beside it.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from evidence.harms import Arms, mh_risk_difference, mh_risk_ratio
+from evidence.forest import ForestPlot, ForestRow
+from evidence.harms import Arms, mh_risk_difference, mh_risk_ratio, mh_weights, trial_risk_ratio
+from evidence.models.estimates import Direction
 from trials.ae_tables import Cell
 from trials.models import AdverseEvent, AdverseEventReport, Arm, Trial
 
@@ -180,3 +183,43 @@ def comparative_harms(table: dict) -> list[dict]:
             }
         )
     return results
+
+
+def harm_forest_plot(harm: dict):
+    """The forest plot of one pooled term: each trial's risk ratio and the pooled diamond."""
+    weights = mh_weights(harm["arms"])
+    rows = []
+    for arms in harm["arms"]:
+        one = trial_risk_ratio(arms)
+        if one is None:
+            continue  # no events in either arm: nothing to draw, and excluded from the pool
+        rows.append(
+            ForestRow(
+                arms.label,
+                arms.n_mdma + arms.n_placebo,
+                math.log(one.estimate),
+                math.log(one.low),
+                math.log(one.high),
+                weights.get(arms.label),
+            )
+        )
+    rr, row = harm["rr"], harm["row"]
+    pooled = ForestRow(
+        f"Pooled (Mantel-Haenszel), k = {rr.k}",
+        sum(a.n_mdma + a.n_placebo for a in harm["arms"]),
+        math.log(rr.estimate),
+        math.log(rr.low),
+        math.log(rr.high),
+        1.0,
+    )
+    frames = "; ".join(harm["time_frames"])
+    return ForestPlot(
+        title=f"Forest plot: {row.term} ({row.seriousness}), MDMA against placebo",
+        description=f"Risk ratio of participants affected, per trial and pooled. "
+        f"Time frames: {frames}.",
+        axis_label="Risk ratio (log scale)",
+        rows=rows,
+        pooled=pooled,
+        is_ratio=True,
+        direction=Direction.LOWER_BETTER,
+    )

@@ -18,4 +18,5 @@ urlpatterns = [
     path("evidence/rows.csv", synthesis.rows_csv, name="rows_csv"),
     path("safety/", safety.safety_page, name="safety"),
     path("safety/adverse-events/", safety.adverse_events_page, name="safety_adverse_events"),
+    path("safety/adverse-events/forest.svg", safety.harm_forest_svg, name="safety_harm_forest"),
 ]

@@ -58,3 +58,17 @@ def test_ratio_agrees_with_statsmodels_stratified_table():
 
     tables = [[[10, 40], [5, 45]], [[3.5, 27.5], [0.5, 30.5]]]
     assert mh_risk_ratio(TRIALS).estimate == pytest.approx(StratifiedTable(tables).riskratio_pooled)
+
+
+def test_one_trial_risk_ratio_and_weights_match_the_hand_calculation():
+    from evidence.harms import mh_weights, trial_risk_ratio
+
+    # T1: RR = (10/50)/(5/50) = 2; se(log RR) = sqrt(1/10 - 1/50 + 1/5 - 1/50) = sqrt(0.26)
+    one = trial_risk_ratio(TRIALS[0])
+    assert one.estimate == pytest.approx(2.0)
+    assert one.low == pytest.approx(math.exp(math.log(2) - 1.959964 * math.sqrt(0.26)), rel=1e-6)
+    # T2 corrected: (3.5/31)/(0.5/31) = 7
+    assert trial_risk_ratio(TRIALS[1]).estimate == pytest.approx(7.0)
+    assert trial_risk_ratio(TRIALS[2]) is None
+    # Weights c*n1/N: T1 2.5, T2 0.25 -> 2.5/2.75 and 0.25/2.75; T3 has none.
+    assert mh_weights(TRIALS) == pytest.approx({"T1": 2.5 / 2.75, "T2": 0.25 / 2.75})

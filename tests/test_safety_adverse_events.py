@@ -207,3 +207,23 @@ def test_a_single_trial_is_not_pooled(client, db, tmp_path):
     run_import("--from-file", write(tmp_path, _mdma_trial("NCT09900001", (14, 46, 5, 44), "x")))
     content = client.get(URL).content.decode()
     assert "No term is reported in two or more" in content
+
+
+def test_forest_plot_of_a_pooled_term_on_request(client, db, tmp_path):
+    first = _mdma_trial("NCT09900001", (14, 46, 5, 44), "18 weeks")
+    second = _mdma_trial("NCT09900002", (3, 30, 0, 30), "12 months")
+    run_import("--from-file", write(tmp_path, first), write(tmp_path, second))
+    page = client.get(URL).content.decode()
+    link = "/safety/adverse-events/forest.svg?seriousness=other&amp;organ_system="
+    assert link in page
+    response = client.get(
+        URL + "forest.svg",
+        {"seriousness": "other", "organ_system": "Gastrointestinal disorders", "term": "nausea"},
+    )
+    assert response["Content-Type"].startswith("image/svg+xml")
+    svg = response.content.decode()
+    rr = mh_risk_ratio([Arms("a", 14, 46, 5, 44), Arms("b", 3, 30, 0, 30)])
+    assert "Nausea" in svg and f"{rr.estimate:.2f}" in svg
+    assert "12 months" in svg and "18 weeks" in svg
+    assert client.get(URL + "forest.svg", {"term": "Headache"}).status_code == 404
+    assert client.get(URL + "forest.svg", {"term": "x", "trial": "bad"}).status_code == 400

@@ -2,13 +2,20 @@
 /safety/adverse-events/: the registry's adverse events across published trials."""
 
 from django import forms
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from evidence.forest import render_svg
 from evidence.models import SafetyFinding, SafetyTopic
 from evidence.safety_numbers import number_lines
-from evidence.safety_tables import comparative_harms, cross_trial_table, public_events
+from evidence.safety_tables import (
+    comparative_harms,
+    cross_trial_table,
+    harm_forest_plot,
+    public_events,
+)
 from trials.exports import stream_csv
 from trials.models import AdverseEvent, Phase, Seriousness, Trial
 from trials.models.trial import NCT_ID_RE
@@ -72,18 +79,39 @@ def _csv(table):
         yield [row.seriousness, row.organ_system, row.term, *cells]
 
 
-@require_safe
-def adverse_events_page(request):
+def _filtered_table(request):
+    """(form, table, None) for good filters; (None, None, a 400 response) for bad ones."""
     form = AdverseEventFilter(request.GET)
     if not form.is_valid() or request.GET.get("format", "csv") != "csv":
         errors = {name: list(messages) for name, messages in form.errors.items()}
         if request.GET.get("format", "csv") != "csv":
             errors["format"] = ["Only format=csv is offered."]
         context = {"errors": errors, "back_url": reverse("evidence:safety_adverse_events")}
-        return render(request, "trials/bad_request.html", context, status=400)
+        return None, None, render(request, "trials/bad_request.html", context, status=400)
     data = form.cleaned_data
     events = public_events(data["seriousness"], data["organ_system"], data["trial"], data["phase"])
-    table = cross_trial_table(events)
+    return form, cross_trial_table(events), None
+
+
+@require_safe
+def harm_forest_svg(request):
+    """The forest plot of one pooled term, chosen by ?term= among the filtered table's."""
+    form, table, error = _filtered_table(request)
+    if error:
+        return error
+    term = request.GET.get("term", "").strip().casefold()
+    harm = next((h for h in comparative_harms(table) if h["row"].term.casefold() == term), None)
+    if harm is None or harm["rr"] is None:
+        raise Http404("No pooled risk ratio for this term under these filters.")
+    svg = render_svg(harm_forest_plot(harm), id_prefix="harm-forest")
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+@require_safe
+def adverse_events_page(request):
+    form, table, error = _filtered_table(request)
+    if error:
+        return error
     if request.GET.get("format") == "csv":
         return stream_csv(_csv(table), "mdma-adverse-events.csv")
     public = AdverseEvent.objects.filter(trial__in=Trial.objects.published())
