@@ -12,6 +12,7 @@ from evidence.models import (
     ProblemReport,
     Publication,
     RegulatoryMilestone,
+    SafetyFinding,
 )
 from trials.admin.editorial import EditorialAdmin, EditorialForm
 
@@ -134,3 +135,20 @@ class ProblemReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(SafetyFinding)
+class SafetyFindingAdmin(EditorialAdmin):
+    list_display = [
+        "seed_key",
+        "topic",
+        "statement",
+        "source_level",
+        "verified_against",
+        "source_retracted",
+        "state",
+        "verified",
+    ]
+    list_filter = ["topic", "verified", "verified_against", "source_retracted"]
+    search_fields = ["seed_key", "statement", "source_citation", "quote", "note", "sources"]
+    autocomplete_fields = ["trials", "publications"]

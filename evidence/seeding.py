@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from evidence.models import EffectEstimate, OutcomeFamily, Publication, RegulatoryMilestone
+from evidence.seeding_safety import FIXTURE as SAFETY_FIXTURE
+from evidence.seeding_safety import seed_safety_findings
 from trials.choices import IdentifierKind, RecordSource
 from trials.curation import State
 from trials.dates import parse_partial_date
@@ -89,6 +91,7 @@ def load_seed(directory: Path = FIXTURES_DIR) -> SeedReport:
             slug=rec["slug"], defaults={k: v for k, v in rec.items() if k != "slug"}
         )
         report.count("outcome families", created)
+    seed_safety_findings(_read(directory, SAFETY_FIXTURE), trials, publications, report)
     return report
 
 

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from evidence.views import milestones, overview, publications, site, synthesis, trial
+from evidence.views import (
+    milestones,
+    overview,
+    publications,
+    safety,
+    site,
+    synthesis,
+    trial,
+)
 
 app_name = "evidence"
 
@@ -18,4 +26,7 @@ urlpatterns = [
     path("evidence/rows.csv", synthesis.rows_csv, name="rows_csv"),
     path("about/", site.about, name="about"),
     path("report/", site.report_problem, name="report_problem"),
+    path("safety/", safety.safety_page, name="safety"),
+    path("safety/adverse-events/", safety.adverse_events_page, name="safety_adverse_events"),
+    path("safety/adverse-events/forest.svg", safety.harm_forest_svg, name="safety_harm_forest"),
 ]

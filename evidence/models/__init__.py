@@ -2,6 +2,7 @@ from evidence.models.estimates import EffectEstimate, Metric, OutcomeFamily
 from evidence.models.milestones import MilestoneKind, RegulatoryMilestone
 from evidence.models.publications import Publication, PublicationKind, RetractionStatus
 from evidence.models.reports import ProblemReport
+from evidence.models.safety import SafetyFinding, SafetyTopic
 
 __all__ = [
     "EffectEstimate",
@@ -13,4 +14,6 @@ __all__ = [
     "PublicationKind",
     "RegulatoryMilestone",
     "RetractionStatus",
+    "SafetyFinding",
+    "SafetyTopic",
 ]

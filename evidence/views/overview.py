@@ -12,6 +12,7 @@ from evidence.charts import Bar, bar_chart_svg
 from evidence.models import RegulatoryMilestone
 from evidence.synthesis_summary import overview_syntheses
 from evidence.views.public import freshness
+from evidence.views.safety import safety_card
 from trials.choices import OverallStatus, label_for
 from trials.curation import State
 from trials.models import Condition, Phase, Trial
@@ -84,6 +85,7 @@ def overview(request):
         "phase3_ptsd_url": _list_url(phase="PHASE3", condition=PTSD),
         "fda_url": reverse("evidence:milestones") + "?agency=FDA",
         "overview_syntheses": overview_syntheses(),
+        **safety_card(),
         **freshness(),
     }
     return render(request, "evidence/overview.html", context)

@@ -5,12 +5,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from evidence.models import EffectEstimate, Publication, RegulatoryMilestone
+from evidence.models import EffectEstimate, Publication, RegulatoryMilestone, SafetyFinding
 from evidence.synthesis_summary import trial_syntheses
 from evidence.views.public import freshness, withdrawn_response
 from evidence.views.trial_flow import FLOW_AND_BASELINE_PREFETCH, baseline_table, flow_table
+from trials.ae_tables import adverse_event_section
 from trials.changes import public_changes
-from trials.models import Arm, ResultOutcome, Trial
+from trials.models import AdverseEvent, Arm, ResultOutcome, Trial
 from trials.registry_labels import measure_label
 
 
@@ -65,7 +66,7 @@ def results_table(outcome) -> dict:
 def _trial_queryset():
     return (
         Trial.objects.publicly_addressable()
-        .select_related("lead_sponsor")
+        .select_related("lead_sponsor", "adverse_event_report")
         .select_related("participant_flow", "baseline")
         .prefetch_related(
             "phases",
@@ -76,6 +77,7 @@ def _trial_queryset():
             "outcome_measures",
             "adverse_event_groups",
             *FLOW_AND_BASELINE_PREFETCH,
+            Prefetch("adverse_events", queryset=AdverseEvent.objects.prefetch_related("counts")),
             Prefetch("arms", queryset=Arm.objects.prefetch_related("interventions")),
             "interventions",
             Prefetch(
@@ -89,6 +91,12 @@ def _trial_queryset():
                 queryset=Publication.objects.published().order_by("-year", "first_author"),
             ),
             Prefetch("milestones", queryset=RegulatoryMilestone.objects.published()),
+            Prefetch(
+                "safety_findings",
+                queryset=SafetyFinding.objects.published().prefetch_related(
+                    Prefetch("publications", queryset=Publication.objects.published())
+                ),
+            ),
             Prefetch(
                 "effect_estimates",
                 queryset=EffectEstimate.objects.published().select_related("source_publication"),
@@ -119,6 +127,8 @@ def trial_detail(request, key):
         "baseline": baseline_table(trial),
         "changes": public_changes(trial),
         "trial_syntheses": trial_syntheses(trial),
+        **adverse_event_section(trial),
+        "safety_findings": trial.safety_findings.all(),
         **freshness(),
     }
     return render(request, "evidence/trial_detail.html", context)

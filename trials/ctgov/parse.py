@@ -26,6 +26,7 @@ import pycountry
 
 from trials import choices
 from trials.ctgov.doses import DoseData, first_stated_dose
+from trials.ctgov.parse_adverse_events import adverse_events
 from trials.ctgov.parse_dates import registry_date, results_state, results_submitted
 from trials.ctgov.parse_flow import baseline, participant_flow
 from trials.ctgov.parse_results import event_group, result_outcome
@@ -228,6 +229,7 @@ def _parse(study: dict, nct_id: str, warn) -> dict:
         out["adverse_event_groups"] = tuple(event_group(g, nct_id) for g in events)
         out["participant_flow"] = participant_flow(results, nct_id)
         out["baseline"] = baseline(results, nct_id)
+        out["adverse_events"] = adverse_events(results.get("adverseEventsModule"), nct_id)
 
     out["fields"] = MappingProxyType(fields)
     return out

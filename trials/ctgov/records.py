@@ -167,4 +167,6 @@ class ParsedStudy:
     adverse_event_groups: tuple[AdverseEventGroupData, ...] | None = None
     participant_flow: FlowData | None = None
     baseline: BaselineData | None = None
+    # Every term, threshold and time frame (parse_adverse_events.AdverseEventsData).
+    adverse_events: Any = None
     warnings: tuple[str, ...] = field(default=())

@@ -1,6 +1,7 @@
 """Store a record's posted results: outcome measures with groups, measurements and
-analyses, adverse-event totals per group, participant flow and baseline
-characteristics (the last two in store_flow), in step with the registry.
+analyses, adverse-event totals per group, every adverse-event term with its counts
+per group, participant flow and baseline characteristics (the last two in store_flow),
+in step with the registry.
 
 Results belong to the registry alone (editors never edit them), so when the
 record's results changed they are replaced wholesale, in a handful of bulk
@@ -11,8 +12,10 @@ import logging
 
 from trials.ctgov.records import ParsedStudy
 from trials.ctgov.relations import FieldChange, build
+from trials.ctgov.store_adverse_events import clear_adverse_events, store_adverse_events
 from trials.ctgov.store_flow import sync_flow_and_baseline
 from trials.models import (
+    AdverseEvent,
     AdverseEventGroup,
     ResultAnalysis,
     ResultGroup,
@@ -25,10 +28,11 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 
 
-def _summary(outcomes: int, analyses: int, ae_groups: int) -> str:
+def _summary(outcomes: int, analyses: int, ae_groups: int, ae_terms: int = 0) -> str:
     if not (outcomes or ae_groups):
         return ""
-    return f"{outcomes} outcome measures, {analyses} analyses, {ae_groups} adverse-event groups"
+    text = f"{outcomes} outcome measures, {analyses} analyses, {ae_groups} adverse-event groups"
+    return f"{text}, {ae_terms} adverse-event terms" if ae_terms else text
 
 
 def sync_results(
@@ -44,17 +48,20 @@ def sync_results(
         trial.result_outcomes.count(),
         ResultAnalysis.objects.filter(outcome__trial=trial).count(),
         trial.adverse_event_groups.count(),
+        AdverseEvent.objects.filter(trial=trial).count(),
     )
     new = _summary(
         len(parsed.results),
         sum(len(o.analyses) for o in parsed.results),
         len(parsed.adverse_event_groups or ()),
+        len(parsed.adverse_events.events) if parsed.adverse_events else 0,
     )
     changes = sync_flow_and_baseline(trial, parsed, old_raw, raw, force)
     if not old and not new:
         return changes
     trial.result_outcomes.all().delete()
     trial.adverse_event_groups.all().delete()
+    clear_adverse_events(trial)
     _store(trial, parsed)
     if old == new:
         new += " (values revised)"
@@ -126,7 +133,8 @@ def _store(trial: Trial, parsed: ParsedStudy) -> None:
             )
     ResultMeasurement.objects.bulk_create(measurements, batch_size=BATCH_SIZE)
     ResultAnalysis.objects.bulk_create(analyses, batch_size=BATCH_SIZE)
-    AdverseEventGroup.objects.bulk_create(
+    event_groups = AdverseEventGroup.objects.bulk_create(
         [build(AdverseEventGroup, trial=trial, **vars(g)) for g in parsed.adverse_event_groups],
         batch_size=BATCH_SIZE,
     )
+    store_adverse_events(trial, parsed.adverse_events, event_groups)

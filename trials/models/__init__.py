@@ -1,3 +1,9 @@
+from trials.models.adverse_events import (
+    AdverseEvent,
+    AdverseEventCount,
+    AdverseEventReport,
+    Seriousness,
+)
 from trials.models.baseline import (
     Baseline,
     BaselineDenominator,
@@ -26,6 +32,10 @@ from trials.models.trial import (
 )
 
 __all__ = [
+    "AdverseEvent",
+    "AdverseEventCount",
+    "AdverseEventReport",
+    "Seriousness",
     "AdverseEventGroup",
     "Arm",
     "Baseline",
