@@ -16,4 +16,5 @@ urlpatterns = [
     path("evidence/", synthesis.synthesis_page, name="synthesis"),
     path("evidence/forest.svg", synthesis.forest_svg, name="forest_svg"),
     path("evidence/rows.csv", synthesis.rows_csv, name="rows_csv"),
+    path("evidence/rows.json", synthesis.rows_json, name="rows_json"),
 ]

@@ -10,9 +10,16 @@ def withdrawn_response(request, record, title: str):
     return render(
         request,
         "evidence/withdrawn.html",
-        {"title": title, "record": record},
+        {"title": title, "record": record, "estimates_out": _estimates_taken_out(record)},
         status=410,
     )
+
+
+def _estimates_taken_out(record) -> int:
+    # Trials and publications carry effect estimates; withdrawing them takes
+    # those estimates out of every synthesis (EffectEstimate.public_evidence).
+    estimates = getattr(record, "effect_estimates", None)
+    return estimates.published().count() if estimates is not None else 0
 
 
 def freshness() -> dict:

@@ -84,7 +84,9 @@ def _trial_queryset():
             Prefetch("milestones", queryset=RegulatoryMilestone.objects.published()),
             Prefetch(
                 "effect_estimates",
-                queryset=EffectEstimate.objects.published().select_related("source_publication"),
+                queryset=EffectEstimate.objects.public_evidence().select_related(
+                    "source_publication"
+                ),
             ),
         )
     )
