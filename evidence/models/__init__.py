@@ -1,6 +1,7 @@
 from evidence.models.estimates import EffectEstimate, Metric, OutcomeFamily
 from evidence.models.milestones import MilestoneKind, RegulatoryMilestone
 from evidence.models.publications import Publication, PublicationKind, RetractionStatus
+from evidence.models.seed_ledger import SeedLedgerEntry
 
 __all__ = [
     "EffectEstimate",
@@ -11,4 +12,5 @@ __all__ = [
     "PublicationKind",
     "RegulatoryMilestone",
     "RetractionStatus",
+    "SeedLedgerEntry",
 ]
