@@ -29,6 +29,7 @@ from trials.dates import parse_partial_date
 from trials.models import (
     Arm,
     Condition,
+    CuratedTrialFacts,
     Organization,
     OutcomeMeasure,
     Phase,
@@ -237,6 +238,10 @@ def _seed_trial(rec: dict, report: SeedReport, ledger: Ledger) -> Trial | None:
         )
     for site in rec.get("sites", []):
         Site.objects.create(trial=trial, record_source=RecordSource.CURATED, **site)
+    if facts := rec.get("curated_facts"):
+        curated = CuratedTrialFacts(trial=trial, **facts)
+        curated.full_clean()
+        curated.save()
     for order, outcome in enumerate(rec.get("outcomes", [])):
         OutcomeMeasure.objects.create(trial=trial, order=order, **outcome)
     trial.refresh_search()

@@ -162,7 +162,7 @@ class Editorial(models.Model):
 
     @property
     def verification_badge(self) -> str:
-        """"unverified", "partly unverified" (verified, but with a caveat) or "" when settled."""
+        """ "unverified", "partly unverified" (verified, but with a caveat) or "" when settled."""
         if not self.verified:
             return "unverified"
         return "partly unverified" if self.unverified_note.strip() else ""

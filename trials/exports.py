@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from trials.dates import format_partial_date
 from trials.models import Site, Trial
+from trials.models.curated_facts import curated_country_pairs
 
 CHUNK_SIZE = 1000
 FILENAME = "mdma-trials"
@@ -136,7 +137,10 @@ def _records(queryset, base_url):
                 .values_list("trial_id", "condition__name")
             ),
             "countries": _grouped(
-                Site.objects.filter(trial_id__in=ids).values_list("trial_id", "country_code")
+                [
+                    *Site.objects.filter(trial_id__in=ids).values_list("trial_id", "country_code"),
+                    *sorted(curated_country_pairs(ids)),
+                ]
             ),
         }
         for row in chunk:

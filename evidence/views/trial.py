@@ -60,7 +60,7 @@ def results_table(outcome) -> dict:
 def _trial_queryset():
     return (
         Trial.objects.publicly_addressable()
-        .select_related("lead_sponsor")
+        .select_related("lead_sponsor", "curated_facts")
         .prefetch_related(
             "phases",
             "conditions",

@@ -1,3 +1,4 @@
+from trials.models.curated_facts import CuratedTrialFacts, ResultsStatus
 from trials.models.design import Arm, Intervention, OutcomeMeasure, Site
 from trials.models.imports import FieldLock, ImportRun, TrialChange
 from trials.models.results import (
@@ -20,6 +21,7 @@ __all__ = [
     "AdverseEventGroup",
     "Arm",
     "Condition",
+    "CuratedTrialFacts",
     "FieldLock",
     "ImportRun",
     "Intervention",
@@ -30,6 +32,7 @@ __all__ = [
     "ResultGroup",
     "ResultMeasurement",
     "ResultOutcome",
+    "ResultsStatus",
     "Site",
     "Trial",
     "TrialChange",
