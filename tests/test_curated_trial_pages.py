@@ -90,3 +90,9 @@ def test_curated_countries_still_find_their_trials(client, seeded):
     data = json.loads(b"".join(response.streaming_content))
     ids = {t["nct_id"] for t in data["trials"]}
     assert {"NCT03537014", "NCT04077437"} <= ids
+
+
+@pytest.mark.django_db
+def test_a_conflicting_start_date_is_flagged_beside_the_start_date(client, seeded):
+    text = page_text(client, "NCT01793610")
+    assert "Start 2012-10 unverified A registry mirror gives the start as 2013-05-13." in text

@@ -8,6 +8,7 @@ from trials.admin.locks import FieldLockInline, lock_note
 from trials.models import (
     Arm,
     Condition,
+    CuratedTrialFacts,
     FieldLock,
     Intervention,
     Organization,
@@ -41,6 +42,19 @@ class SiteInline(admin.TabularInline):
     model = Site
     extra = 0
     fields = ["facility", "city", "country", "country_code", "status", "record_source"]
+
+
+class CuratedTrialFactsInline(admin.StackedInline):
+    model = CuratedTrialFacts
+    extra = 0
+    max_num = 1
+    fields = [
+        ("site_count", "site_countries"),
+        "sites_source",
+        ("results_status", "results_posted_on"),
+        "results_source",
+        ("dates_are_recruitment_window", "start_caveat"),
+    ]
 
 
 class OutcomeMeasureInline(admin.TabularInline):
@@ -97,7 +111,14 @@ class TrialAdmin(EditorialAdmin):
     ]
     autocomplete_fields = ["lead_sponsor", "collaborators", "conditions"]
     filter_horizontal = ["phases"]
-    inlines = [FieldLockInline, IdentifierInline, ArmInline, SiteInline, OutcomeMeasureInline]
+    inlines = [
+        FieldLockInline,
+        IdentifierInline,
+        ArmInline,
+        SiteInline,
+        CuratedTrialFactsInline,
+        OutcomeMeasureInline,
+    ]
     readonly_fields = [
         "record_source",
         "last_imported_at",

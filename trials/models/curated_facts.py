@@ -42,6 +42,11 @@ class CuratedTrialFacts(models.Model):
     )
     results_posted_on = models.DateField(null=True, blank=True)
     results_source = models.CharField(max_length=500, blank=True)
+    start_caveat = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="An unconfirmed or conflicting start date, shown beside the start date.",
+    )
     dates_are_recruitment_window = models.BooleanField(
         default=False,
         help_text="The start and completion given are the recruitment window, not the study's.",
