@@ -46,8 +46,7 @@ class Effect:
 
     estimate: float
     se: float
-    # Where the SE came from (one of SE_BASES), so pages can say so; left out
-    # of equality because two routes to the same number are the same effect.
+    # Where the SE came from, so pages can say so; not part of equality.
     se_basis: str = field(default="", compare=False)
 
     @property
@@ -335,30 +334,25 @@ def _both(n1: int | None, n2: int | None) -> bool:
     return bool(n1) and bool(n2)
 
 
-# Where a standard error came from, in order of precedence: what the paper
-# says about its own uncertainty beats a reconstruction from group sizes.
+# Where an SE came from, in precedence order: the paper's own uncertainty first.
 SE_REPORTED = "reported_se"
 SE_FROM_CI = "reported_ci"
 SE_FROM_GROUP_SIZES = "group_sizes"
-SE_BASES = (SE_REPORTED, SE_FROM_CI, SE_FROM_GROUP_SIZES)
 
 
 def reported_se(se, ci, ci_level) -> tuple[float | None, str]:
     """The SE a paper gives, directly or through its CI, on the reported scale."""
     if se is not None:
         return se, SE_REPORTED
-    if None not in ci:
-        return se_from_ci_level(*ci, ci_level), SE_FROM_CI
-    return None, ""
+    return (se_from_ci_level(*ci, ci_level), SE_FROM_CI) if None not in ci else (None, "")
 
 
 def _smd_effect(metric, value, se, ci, ci_level, n1, n2) -> Effect:
     se, basis = reported_se(se, ci, ci_level)
     if metric == "cohens_d":
         if not _both(n1, n2):
-            raise SynthesisError(
-                "Cohen's d needs the size of both groups to be converted to Hedges' g"
-            )
+            why = "Cohen's d needs the size of both groups to be converted to Hedges' g"
+            raise SynthesisError(why)
         if se is None:
             return replace(hedges_g_from_d(value, n1, n2), se_basis=SE_FROM_GROUP_SIZES)
         # J scales d and its SE alike, so a reported interval keeps its shape.
@@ -381,12 +375,8 @@ def convert(
     n1: int | None = None,
     n2: int | None = None,
 ) -> Effect:
-    """A reported effect on its pooling scale (see SCALE_OF_METRIC) with its SE.
-
-    The SE is, in order: the reported SE (on the log scale for ratios), else
-    one read off the reported CI at its stated level, else (standardised
-    metrics only) one computed from the group sizes. `Effect.se_basis` says
-    which.
+    """A reported effect on its pooling scale (see SCALE_OF_METRIC) with its SE: the reported
+    SE (log scale for ratios), else from the CI at its level, else (SMDs) from the group sizes.
     """
     if metric not in SCALE_OF_METRIC:
         raise SynthesisError(f"unknown metric {metric!r}")
@@ -405,6 +395,5 @@ def convert(
         return Effect(math.log(value), se, SE_REPORTED)
     if None in ci:
         raise SynthesisError(_NO_SE.format(""))
-    log_ci = log_ratio_from_ci(value, *ci)
     log_se = se_from_ci_level(math.log(ci[0]), math.log(ci[1]), ci_level)
-    return Effect(log_ci.estimate, log_se, SE_FROM_CI)
+    return Effect(log_ratio_from_ci(value, *ci).estimate, log_se, SE_FROM_CI)
