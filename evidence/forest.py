@@ -37,6 +37,7 @@ LINEAR_STEPS = (1, 2, 2.5, 5)
 TARGET_TICKS = 6
 # Longer study labels would run into the n column; the full label stays in a <title>.
 MAX_LABEL_CHARS = 34
+RETRACTED_MARK = "† retracted"
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class ForestRow:
     ci_low: float
     ci_high: float
     weight: float | None = None
+    retracted: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,9 @@ def plot_for(synthesis: Synthesis) -> ForestPlot:
     """The forest plot of a synthesis: its included rows and pooled diamond."""
     scale = synthesis.scale
     rows = [
-        ForestRow(r.label, r.n, r.effect.estimate, r.ci_low, r.ci_high, r.weight)
+        ForestRow(
+            r.label, r.n, r.effect.estimate, r.ci_low, r.ci_high, r.weight, r.retraction is not None
+        )
         for r in synthesis.rows
     ]
     pooled = None
@@ -139,11 +143,16 @@ def _tick_label(value: float, is_ratio: bool) -> str:
     return f"{math.exp(value):g}" if is_ratio else f"{value:g}"
 
 
-def _label(x: float, y: float, label: str) -> str:
-    if len(label) <= MAX_LABEL_CHARS:
+def _label(x: float, y: float, label: str, retracted: bool = False) -> str:
+    # A retracted source is marked in the plot itself, so the mark survives a
+    # downloaded or screenshotted SVG; the label is shortened to make room.
+    room = MAX_LABEL_CHARS - (len(RETRACTED_MARK) + 1 if retracted else 0)
+    short = label if len(label) <= room else label[: room - 1].rstrip() + "…"
+    if short == label and not retracted:
         return _text(x, y, label)
-    short = label[: MAX_LABEL_CHARS - 1].rstrip() + "…"
-    return f'<text x="{x:.2f}" y="{y:.2f}"><title>{escape(label)}</title>{escape(short)}</text>'
+    title = f"<title>{escape(label)}{' (retracted)' if retracted else ''}</title>"
+    mark = f' <tspan class="retracted" fill="#a00000">{RETRACTED_MARK}</tspan>' if retracted else ""
+    return f'<text x="{x:.2f}" y="{y:.2f}">{title}{escape(short)}{mark}</text>'
 
 
 def _text(x: float, y: float, content: str, anchor: str = "start", extra: str = "") -> str:
@@ -194,7 +203,7 @@ def render_svg(plot: ForestPlot, id_prefix: str = "forest") -> str:
         weight = f"{100 * row.weight:.1f}%" if row.weight is not None else ""
         parts += [
             '<g class="study">',
-            _label(LABEL_X, y + 4, row.label),
+            _label(LABEL_X, y + 4, row.label, row.retracted),
             _text(N_X, y + 4, "" if row.n is None else str(row.n), "end"),
             f'<line class="ci" x1="{x(row.ci_low):.2f}" x2="{x(row.ci_high):.2f}" '
             f'y1="{y:.2f}" y2="{y:.2f}" stroke="#1a1a1a" stroke-width="1.5"/>',

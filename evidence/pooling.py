@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models.functions import Lower, Trim
 
 from evidence.models import EffectEstimate, OutcomeFamily
-from evidence.models.estimates import Direction
+from evidence.models.estimates import Direction, se_basis_label
 from evidence.synthesis import SCALE_OF_METRIC as METRIC_SCALES
 from evidence.synthesis import Z_95, Effect, PooledResult, SynthesisError, convert, pool
 
@@ -117,6 +117,17 @@ class StudyRow:
     @property
     def weight_percent(self) -> float | None:
         return None if self.weight is None else 100 * self.weight
+
+    @property
+    def se_basis_label(self) -> str:
+        """Which input gave the SE, e.g. "SE from the reported 95% CI"."""
+        return se_basis_label(self.effect.se_basis, self.estimate.ci_level)
+
+    @property
+    def retraction(self):
+        """The retracted source publication of this row, or None."""
+        source = self.estimate.source_publication
+        return source if source is not None and source.is_retracted else None
 
 
 @dataclass(frozen=True)
@@ -301,10 +312,23 @@ def _favouring(low: float, high: float, direction: str) -> str:
     return "; the interval includes no effect"
 
 
+def retraction_warning(rows: Sequence[StudyRow]) -> str:
+    """e.g. " It includes 1 estimate from a paper retracted on 2024-08-10." (or "")."""
+    retracted = [row.retraction for row in rows if row.retraction is not None]
+    if not retracted:
+        return ""
+    days = sorted({p.retraction_date.isoformat() for p in retracted if p.retraction_date})
+    when = f" on {' and '.join(days)}" if days else ""
+    noun = "estimate" if len(retracted) == 1 else "estimates"
+    papers = "a paper" if len({p.pk for p in retracted}) == 1 else "papers"
+    return f" Warning: it includes {len(retracted)} {noun} from {papers} retracted{when}."
+
+
 def describe(synthesis: Synthesis) -> str:
-    """One plain-language sentence saying what the included estimates add up to."""
+    """Plain language saying what the included estimates add up to, and any retracted input."""
+    warning = retraction_warning(synthesis.rows)
     if synthesis.result is None:
-        return synthesis.message
+        return synthesis.message + warning
     r, shown = synthesis.result, synthesis.shown
     participants = synthesis.participants
     people = ""
@@ -315,19 +339,22 @@ def describe(synthesis: Synthesis) -> str:
         f"Across {_what_studies(synthesis.rows)}{people} the pooled "
         f"{synthesis.scale.name} is {shown['estimate']:.2f} "
         f"(95% CI {shown['ci_low']:.2f} to {shown['ci_high']:.2f})"
-        f"{_favouring(r.ci_low, r.ci_high, synthesis.family.direction)}."
+        f"{_favouring(r.ci_low, r.ci_high, synthesis.family.direction)}.{warning}"
     )
 
 
 def load_estimates(families: Sequence[OutcomeFamily]) -> dict[int, list[EffectEstimate]]:
-    """Published estimates of each family, keyed by family id, in two queries."""
+    """Public estimates of each family (published, with published trial and source), by family id.
+
+    Two queries.
+    """
     keys = {f.pk: {m.casefold() for m in f.measure_names} for f in families}
     wanted = set().union(*keys.values()) if keys else set()
     found = {f.pk: [] for f in families}
     if not wanted:
         return found
     estimates = (
-        EffectEstimate.objects.published()
+        EffectEstimate.objects.public_evidence()
         .annotate(measure_key=Lower(Trim("outcome_measure")))
         .filter(measure_key__in=wanted)
         .select_related("trial", "source_publication")

@@ -2,7 +2,9 @@
 
 Records are matched on a stable key (a trial's NCT id or slug, other records'
 ``seed_key``). A record that already exists is left exactly as it is, so seeding
-again never undoes an editor's correction or an import's update.
+again never undoes an editor's correction or an import's update. Every key
+applied is written to the seed ledger (``SeedLedgerEntry``); a key in the
+ledger whose record is gone was deleted by an editor and is never recreated.
 """
 
 import json
@@ -14,7 +16,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from evidence.models import EffectEstimate, OutcomeFamily, Publication, RegulatoryMilestone
+from evidence.models import (
+    EffectEstimate,
+    OutcomeFamily,
+    Publication,
+    RegulatoryMilestone,
+    SeedLedgerEntry,
+)
 from evidence.seeding_safety import FIXTURE as SAFETY_FIXTURE
 from evidence.seeding_safety import seed_safety_findings
 from trials.choices import IdentifierKind, RecordSource
@@ -23,6 +31,7 @@ from trials.dates import parse_partial_date
 from trials.models import (
     Arm,
     Condition,
+    CuratedTrialFacts,
     Organization,
     OutcomeMeasure,
     Phase,
@@ -41,22 +50,83 @@ DOSE_AMOUNTS = (
 )
 
 
+# Ledger kind -> the model its records live in.
+LEDGER_MODELS = {
+    "trials": Trial,
+    "publications": Publication,
+    "milestones": RegulatoryMilestone,
+    "effect estimates": EffectEstimate,
+    "outcome families": OutcomeFamily,
+}
+
+
 @dataclass
 class SeedReport:
     created: dict[str, int] = field(default_factory=dict)
     present: dict[str, int] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def count(self, kind: str, created: bool) -> None:
         bucket = self.created if created else self.present
         bucket[kind] = bucket.get(kind, 0) + 1
 
+    def skip(self, kind: str, key: str) -> None:
+        self.skipped.append((kind, key))
+
     def summary(self) -> str:
-        kinds = sorted(set(self.created) | set(self.present))
+        skipped = {}
+        for kind, _ in self.skipped:
+            skipped[kind] = skipped.get(kind, 0) + 1
+        kinds = sorted(set(self.created) | set(self.present) | set(skipped))
         return "; ".join(
             f"{kind}: {self.created.get(kind, 0)} created, "
             f"{self.present.get(kind, 0)} already present"
+            + (f", {skipped[kind]} skipped (deleted since seeded)" if kind in skipped else "")
             for kind in kinds
         )
+
+
+class Ledger:
+    """The seed keys applied so far (one query), and the ones this run adds."""
+
+    def __init__(self):
+        self.applied = set(SeedLedgerEntry.objects.values_list("kind", "key"))
+        self.new: list[SeedLedgerEntry] = []
+
+    def seen(self, kind: str, key: str) -> bool:
+        return (kind, key) in self.applied
+
+    def record(self, kind: str, key: str, obj) -> None:
+        if (kind, key) not in self.applied:
+            self.applied.add((kind, key))
+            self.new.append(SeedLedgerEntry(kind=kind, key=key, object_id=obj.pk))
+
+    def save(self) -> None:
+        SeedLedgerEntry.objects.bulk_create(self.new)
+
+
+def _applied(ledger: Ledger, report: SeedReport, kind: str, key: str, existing):
+    """Whether to stop here: the record exists (counted present) or was deleted (skipped)."""
+    if existing is not None:
+        ledger.record(kind, key, existing)
+        report.count(kind, False)
+        return True
+    if ledger.seen(kind, key):
+        report.skip(kind, key)
+        return True
+    return False
+
+
+def skipped_keys() -> list[SeedLedgerEntry]:
+    """Ledger entries whose record no longer exists: what `seed` will not bring back."""
+    gone = []
+    for kind, model in LEDGER_MODELS.items():
+        entries = list(SeedLedgerEntry.objects.filter(kind=kind))
+        alive = set(
+            model.objects.filter(pk__in=[e.object_id for e in entries]).values_list("pk", flat=True)
+        )
+        gone += [e for e in entries if e.object_id not in alive]
+    return gone
 
 
 def _read(directory: Path, name: str) -> list[dict]:
@@ -76,23 +146,33 @@ def _published(record: dict) -> dict:
 
 @transaction.atomic
 def load_seed(directory: Path = FIXTURES_DIR) -> SeedReport:
-    report = SeedReport()
-    trials = {rec["key"]: _seed_trial(rec, report) for rec in _read(directory, "trials.json")}
+    report, ledger = SeedReport(), Ledger()
+    trials = {
+        rec["key"]: _seed_trial(rec, report, ledger) for rec in _read(directory, "trials.json")
+    }
     publications = {
-        rec["key"]: _seed_publication(rec, trials, report)
+        rec["key"]: _seed_publication(rec, trials, report, ledger)
         for rec in _read(directory, "publications.json")
     }
     for rec in _read(directory, "milestones.json"):
-        _seed_milestone(rec, trials, publications, report)
+        _seed_milestone(rec, trials, publications, report, ledger)
     for rec in _read(directory, "estimates.json"):
-        _seed_estimate(rec, trials, publications, report)
+        _seed_estimate(rec, trials, publications, report, ledger)
     for rec in _read(directory, "outcome_families.json"):
-        _, created = OutcomeFamily.objects.get_or_create(
-            slug=rec["slug"], defaults={k: v for k, v in rec.items() if k != "slug"}
-        )
-        report.count("outcome families", created)
+        existing = OutcomeFamily.objects.filter(slug=rec["slug"]).first()
+        if _applied(ledger, report, "outcome families", rec["slug"], existing):
+            continue
+        family = OutcomeFamily.objects.create(**rec)
+        ledger.record("outcome families", rec["slug"], family)
+        report.count("outcome families", True)
     seed_safety_findings(_read(directory, SAFETY_FIXTURE), trials, publications, report)
+    ledger.save()
     return report
+
+
+def _present(records: dict, keys) -> list:
+    # A linked record an editor deleted is not linked again.
+    return [records[key] for key in keys if records[key] is not None]
 
 
 def _find_trial(rec: dict) -> Trial | None:
@@ -103,10 +183,9 @@ def _find_trial(rec: dict) -> Trial | None:
     return Trial.objects.filter(slug=rec["key"]).first()
 
 
-def _seed_trial(rec: dict, report: SeedReport) -> Trial:
+def _seed_trial(rec: dict, report: SeedReport, ledger: Ledger) -> Trial | None:
     existing = _find_trial(rec)
-    if existing:
-        report.count("trials", False)
+    if _applied(ledger, report, "trials", rec["key"], existing):
         return existing
     dates = {}
     for name in ("start", "primary_completion", "completion"):
@@ -170,9 +249,14 @@ def _seed_trial(rec: dict, report: SeedReport) -> Trial:
         )
     for site in rec.get("sites", []):
         Site.objects.create(trial=trial, record_source=RecordSource.CURATED, **site)
+    if facts := rec.get("curated_facts"):
+        curated = CuratedTrialFacts(trial=trial, **facts)
+        curated.full_clean()
+        curated.save()
     for order, outcome in enumerate(rec.get("outcomes", [])):
         OutcomeMeasure.objects.create(trial=trial, order=order, **outcome)
     trial.refresh_search()
+    ledger.record("trials", rec["key"], trial)
     report.count("trials", True)
     return trial
 
@@ -181,12 +265,11 @@ def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def _seed_publication(rec: dict, trials: dict, report: SeedReport) -> Publication:
+def _seed_publication(rec: dict, trials: dict, report: SeedReport, ledger: Ledger):
     existing = Publication.objects.filter(seed_key=rec["key"]).first()
     if existing is None and rec.get("doi"):
         existing = Publication.objects.filter(doi=rec["doi"]).first()
-    if existing:
-        report.count("publications", False)
+    if _applied(ledger, report, "publications", rec["key"], existing):
         return existing
     fields = {
         k: v
@@ -196,14 +279,15 @@ def _seed_publication(rec: dict, trials: dict, report: SeedReport) -> Publicatio
     publication = Publication(seed_key=rec["key"], **fields, **_published(rec))
     publication.full_clean()
     publication.save()
-    publication.trials.set([trials[key] for key in rec.get("trials", [])])
+    publication.trials.set(_present(trials, rec.get("trials", [])))
+    ledger.record("publications", rec["key"], publication)
     report.count("publications", True)
     return publication
 
 
-def _seed_milestone(rec: dict, trials: dict, publications: dict, report: SeedReport) -> None:
-    if RegulatoryMilestone.objects.filter(seed_key=rec["key"]).exists():
-        report.count("milestones", False)
+def _seed_milestone(rec, trials, publications, report: SeedReport, ledger: Ledger) -> None:
+    existing = RegulatoryMilestone.objects.filter(seed_key=rec["key"]).first()
+    if _applied(ledger, report, "milestones", rec["key"], existing):
         return
     when = parse_partial_date(rec["date"])
     milestone = RegulatoryMilestone(
@@ -220,14 +304,20 @@ def _seed_milestone(rec: dict, trials: dict, publications: dict, report: SeedRep
     )
     milestone.full_clean()
     milestone.save()
-    milestone.trials.set([trials[key] for key in rec.get("trials", [])])
-    milestone.publications.set([publications[key] for key in rec.get("publications", [])])
+    milestone.trials.set(_present(trials, rec.get("trials", [])))
+    milestone.publications.set(_present(publications, rec.get("publications", [])))
+    ledger.record("milestones", rec["key"], milestone)
     report.count("milestones", True)
 
 
-def _seed_estimate(rec: dict, trials: dict, publications: dict, report: SeedReport) -> None:
-    if EffectEstimate.objects.filter(seed_key=rec["key"]).exists():
-        report.count("effect estimates", False)
+def _seed_estimate(rec, trials, publications, report: SeedReport, ledger: Ledger) -> None:
+    existing = EffectEstimate.objects.filter(seed_key=rec["key"]).first()
+    if _applied(ledger, report, "effect estimates", rec["key"], existing):
+        return
+    links = [(trials, rec.get("trial")), (publications, rec.get("source_publication"))]
+    if any(key and records.get(key, 0) is None for records, key in links):
+        # Its trial or paper was deleted by an editor: an orphan would misattribute it.
+        report.skip("effect estimates", rec["key"])
         return
     fields = {
         k: v
@@ -243,4 +333,5 @@ def _seed_estimate(rec: dict, trials: dict, publications: dict, report: SeedRepo
     )
     estimate.full_clean()
     estimate.save()
+    ledger.record("effect estimates", rec["key"], estimate)
     report.count("effect estimates", True)

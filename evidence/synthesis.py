@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import stats
@@ -46,6 +46,8 @@ class Effect:
 
     estimate: float
     se: float
+    # Where the SE came from, so pages can say so; not part of equality.
+    se_basis: str = field(default="", compare=False)
 
     @property
     def variance(self) -> float:
@@ -332,23 +334,35 @@ def _both(n1: int | None, n2: int | None) -> bool:
     return bool(n1) and bool(n2)
 
 
+# Where an SE came from, in precedence order: the paper's own uncertainty first.
+SE_REPORTED = "reported_se"
+SE_FROM_CI = "reported_ci"
+SE_FROM_GROUP_SIZES = "group_sizes"
+
+
+def reported_se(se, ci, ci_level) -> tuple[float | None, str]:
+    """The SE a paper gives, directly or through its CI, on the reported scale."""
+    if se is not None:
+        return se, SE_REPORTED
+    return (se_from_ci_level(*ci, ci_level), SE_FROM_CI) if None not in ci else (None, "")
+
+
 def _smd_effect(metric, value, se, ci, ci_level, n1, n2) -> Effect:
+    se, basis = reported_se(se, ci, ci_level)
     if metric == "cohens_d":
         if not _both(n1, n2):
-            raise SynthesisError(
-                "Cohen's d needs the size of both groups to be converted to Hedges' g"
-            )
+            why = "Cohen's d needs the size of both groups to be converted to Hedges' g"
+            raise SynthesisError(why)
         if se is None:
-            return hedges_g_from_d(value, n1, n2)
+            return replace(hedges_g_from_d(value, n1, n2), se_basis=SE_FROM_GROUP_SIZES)
+        # J scales d and its SE alike, so a reported interval keeps its shape.
         j = small_sample_correction(n1, n2)
-        return Effect(j * value, j * se)
+        return Effect(j * value, j * se, basis)
     if se is None and _both(n1, n2):
-        se = hedges_g_se(value, n1, n2)
-    if se is None and None not in ci:
-        se = se_from_ci_level(*ci, ci_level)
+        se, basis = hedges_g_se(value, n1, n2), SE_FROM_GROUP_SIZES
     if se is None:
         raise SynthesisError(_NO_SE.format(" or the size of both groups"))
-    return Effect(value, se)
+    return Effect(value, se, basis)
 
 
 def convert(
@@ -361,10 +375,8 @@ def convert(
     n1: int | None = None,
     n2: int | None = None,
 ) -> Effect:
-    """A reported effect on its pooling scale (see SCALE_OF_METRIC) with its SE.
-
-    An explicit `se` (on the log scale for ratios) wins; otherwise it comes
-    from the group sizes (standardised metrics) or from the CI.
+    """A reported effect on its pooling scale (see SCALE_OF_METRIC) with its SE: the reported
+    SE (log scale for ratios), else from the CI at its level, else (SMDs) from the group sizes.
     """
     if metric not in SCALE_OF_METRIC:
         raise SynthesisError(f"unknown metric {metric!r}")
@@ -373,16 +385,15 @@ def convert(
     if scale == "smd":
         return _smd_effect(metric, value, se, ci, ci_level, n1, n2)
     if scale == "md":
-        if se is None and None not in ci:
-            se = se_from_ci_level(*ci, ci_level)
+        se, basis = reported_se(se, ci, ci_level)
         if se is None:
             raise SynthesisError(_NO_SE.format(""))
-        return Effect(value, se)
+        return Effect(value, se, basis)
     if value <= 0:
         raise SynthesisError(f"a ratio must be greater than 0, got {value:g}")
     if se is not None:
-        return Effect(math.log(value), se)
+        return Effect(math.log(value), se, SE_REPORTED)
     if None in ci:
         raise SynthesisError(_NO_SE.format(""))
-    log_ci = log_ratio_from_ci(value, *ci)
-    return Effect(log_ci.estimate, se_from_ci_level(math.log(ci[0]), math.log(ci[1]), ci_level))
+    log_se = se_from_ci_level(math.log(ci[0]), math.log(ci[1]), ci_level)
+    return Effect(log_ratio_from_ci(value, *ci).estimate, log_se, SE_FROM_CI)

@@ -29,4 +29,5 @@ urlpatterns = [
     path("safety/", safety.safety_page, name="safety"),
     path("safety/adverse-events/", safety.adverse_events_page, name="safety_adverse_events"),
     path("safety/adverse-events/forest.svg", safety.harm_forest_svg, name="safety_harm_forest"),
+    path("evidence/rows.json", synthesis.rows_json, name="rows_json"),
 ]

@@ -201,5 +201,7 @@ def test_a_wrong_json_type_is_refused_naming_the_study_and_the_field(module, cha
     sample = {"participantFlowModule": FLOW, "baselineCharacteristicsModule": BASELINE}[module]
     record["resultsSection"][module] = copy.deepcopy(sample)
     change(record["resultsSection"][module])
-    with pytest.raises(ParseError, match=rf"{NCT}: resultsSection\.{module}\.{re.escape(field)} "):
+    with pytest.raises(
+        ParseError, match=rf"{NCT}: (field )?resultsSection\.{module}\.{re.escape(field)} "
+    ):
         parse_study(record)

@@ -176,4 +176,6 @@ def test_the_trial_page_costs_the_same_queries_for_a_large_and_a_small_flow(clie
     large = FlowCount.objects.filter(step__period__flow__trial__nct_id="NCT02552212").count()
     small = FlowCount.objects.filter(step__period__flow__trial__nct_id="NCT00763412").count()
     assert large > 10 * small  # and the small one has four times the baseline measures
-    assert counts["NCT02552212"] == counts["NCT00763412"]
+    # The size of the flow never adds queries; only a prefetch with nothing to fetch (a study
+    # without adverse-event terms) skips its query for their counts.
+    assert counts["NCT02552212"] - counts["NCT00763412"] in (0, 1)

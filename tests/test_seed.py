@@ -51,7 +51,7 @@ def test_seed_twice_loads_the_curated_records_once():
         "EffectEstimate": 7,
         "OutcomeFamily": 3,
         "Arm": 27,
-        "Site": 24,
+        "Site": 9,
         "TrialIdentifier": 15,
         "OutcomeMeasure": 20,
     }
@@ -384,7 +384,7 @@ def test_fixture_milestones_match_the_regulatory_timeline(facts_dir):
         # "2024-10/11" means October or November 2024.
         first, _, others = fact["date"].partition("/")
         allowed = {first} | {f"{first[:5]}{month}" for month in others.split()}
-        matches = [rec for rec in milestones if rec["date"] in allowed]
+        matches = [rec for rec in milestones if rec["date"].removeprefix("~") in allowed]
         if len(matches) != 1:
             problems.append(f"{fact['date']}: {len(matches)} milestones on that date")
         elif matches[0]["verified"] != fact["verified"]:

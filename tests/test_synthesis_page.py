@@ -79,7 +79,8 @@ def test_including_retracted_sources_changes_the_numbers(client, seeded):
     response = client.get(PAGE, {"include_retracted": "1"})
     assert summary(response) == (
         "Across 3 studies (297 participants) the pooled standardised mean difference "
-        "(Hedges' g) is 0.79 (95% CI 0.55 to 1.03), favouring MDMA-assisted therapy."
+        "(Hedges' g) is 0.79 (95% CI 0.55 to 1.03), favouring MDMA-assisted therapy. "
+        "Warning: it includes 1 estimate from a paper retracted on 2024-08-10."
     )
     assert "Published estimates left out" not in text_of(response)
     assert 'name="include_retracted" value="1" checked' in response.content.decode()

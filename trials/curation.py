@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 
@@ -20,6 +21,40 @@ _DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$"
 _PMID = re.compile(r"^PMID:?\s*(\d{1,9})$", re.I)
 _URL = re.compile(r"^https?://\S+$", re.I)
 _BARE_HOST = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", re.I)
+
+
+# The only schemes a stored link may have: anything else (javascript:, data:,
+# a relative path) would run or go somewhere unexpected when clicked.
+LINK_SCHEMES = ("http", "https")
+validate_http_url = URLValidator(
+    schemes=list(LINK_SCHEMES), message="Enter a web address starting with http:// or https://."
+)
+
+
+def is_http_url(value) -> bool:
+    """True for a well-formed http(s) URL; the one test every link passes before an href."""
+    try:
+        validate_http_url(str(value or "").strip())
+    except ValidationError:
+        return False
+    return True
+
+
+def check_url_fields(instance) -> None:
+    """Refuse to store a non-http(s) value in any URLField, whoever the writer.
+
+    ``full_clean`` covers forms and the seed; this covers ``save()`` from the
+    ORM, an import or an API, which skip validation.
+    """
+    errors = {
+        f.name: "Enter a web address starting with http:// or https://."
+        for f in instance._meta.concrete_fields
+        if isinstance(f, models.URLField)
+        and getattr(instance, f.attname)
+        and not is_http_url(getattr(instance, f.attname))
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 @dataclass(frozen=True)
@@ -126,6 +161,13 @@ class Editorial(models.Model):
         return split_sources(self.sources)
 
     @property
+    def verification_badge(self) -> str:
+        """ "unverified", "partly unverified" (verified, but with a caveat) or "" when settled."""
+        if not self.verified:
+            return "unverified"
+        return "partly unverified" if self.unverified_note.strip() else ""
+
+    @property
     def is_published(self) -> bool:
         return self.state == State.PUBLISHED
 
@@ -159,4 +201,12 @@ def has_source_constraint(name: str, condition=None) -> models.CheckConstraint:
     rule = ~models.Q(sources="")
     if condition is not None:
         rule = rule | condition
+    return models.CheckConstraint(condition=rule, name=name)
+
+
+def http_url_constraint(field: str, name: str) -> models.CheckConstraint:
+    """A database rule that a URL column is empty or starts with http:// or https://."""
+    rule = models.Q(**{field: ""})
+    for scheme in LINK_SCHEMES:
+        rule |= models.Q(**{f"{field}__istartswith": f"{scheme}://"})
     return models.CheckConstraint(condition=rule, name=name)

@@ -17,6 +17,8 @@ class Precision(models.TextChoices):
     YEAR = "year", "year"
     MONTH = "month", "month"
     DAY = "day", "day"
+    # A month the source gives only roughly ("~Oct 2024"): shown as "c. 2024-10".
+    CIRCA_MONTH = "circa", "approximate month"
 
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -41,10 +43,18 @@ class PartialDate(NamedTuple):
         return self.date is not None
 
 
+_CIRCA = re.compile(r"^(?:~|c\.)\s*(\d{4}-\d{2})$")
+
+
 def parse_partial_date(text: str | None) -> PartialDate:
-    """Parse YYYY, YYYY-MM or YYYY-MM-DD; raise ValueError for anything else."""
+    """Parse YYYY, YYYY-MM, YYYY-MM-DD or an approximate month (~YYYY-MM, c. YYYY-MM).
+
+    Raise ValueError for anything else.
+    """
     if text is None or str(text).strip() == "":
         return PartialDate(None, "")
+    if circa := _CIRCA.match(str(text).strip()):
+        return PartialDate(parse_partial_date(circa.group(1)).date, Precision.CIRCA_MONTH)
     match = _PARTIAL_DATE.match(str(text).strip())
     if not match:
         raise ValueError(f"{text!r} is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD")
@@ -71,6 +81,8 @@ def format_partial_date(
         text = f"{value.year:04d}"
     elif precision == Precision.MONTH:
         text = f"{value.year:04d}-{value.month:02d}"
+    elif precision == Precision.CIRCA_MONTH:
+        text = f"c. {value.year:04d}-{value.month:02d}"
     else:
         text = value.isoformat()
     return f"{text} ({date_type_label(date_type)})" if date_type else text
@@ -90,7 +102,7 @@ def partial_date_end(value: PartialDate) -> datetime.date | None:
         return None
     if value.precision == Precision.YEAR:
         return datetime.date(value.date.year, 12, 31)
-    if value.precision == Precision.MONTH:
+    if value.precision in (Precision.MONTH, Precision.CIRCA_MONTH):
         first_of_next = (value.date.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
         return first_of_next - datetime.timedelta(days=1)
     return value.date

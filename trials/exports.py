@@ -18,6 +18,7 @@ from django.urls import reverse
 from trials.choices import RecordSource
 from trials.dates import Precision, format_partial_date
 from trials.models import Arm, Site, Trial
+from trials.models.curated_facts import curated_country_pairs
 
 CHUNK_SIZE = 1000
 # CSV column -> JSON key of each dosed arm. A CSV cell lists a trial's dosed arms in
@@ -229,7 +230,10 @@ def _records(queryset, base_url):
                 .values_list("trial_id", "condition__name")
             ),
             "countries": _grouped(
-                Site.objects.filter(trial_id__in=ids).values_list("trial_id", "country_code")
+                [
+                    *Site.objects.filter(trial_id__in=ids).values_list("trial_id", "country_code"),
+                    *sorted(curated_country_pairs(ids)),
+                ]
             ),
             "arms": _dosed_arms(ids),
         }

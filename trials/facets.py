@@ -4,6 +4,7 @@ Standard (disjunctive) faceting: each facet's counts apply every current filter
 EXCEPT that facet's own, so ticking a second phase shows how many trials it adds.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import pycountry
@@ -12,6 +13,8 @@ from django.http import QueryDict
 
 from trials.choices import OverallStatus, StudyType, label_for
 from trials.filters import HAS_RESULTS_CHOICES, PHASE_CHOICES, TrialFilter, results_bucket
+from trials.models import CuratedTrialFacts, Site
+from trials.models.curated_facts import curated_country_pairs
 
 MAX_CONDITION_OPTIONS = 15
 
@@ -61,6 +64,27 @@ def _rows(queryset, *fields):
     return queryset.values(*fields).annotate(n=Count("id", distinct=True))
 
 
+def _country_rows(queryset) -> list[dict]:
+    """Trials per country: from sites, plus curated country lists not already counted."""
+    counts = Counter(
+        {
+            r["sites__country_code"]: r["n"]
+            for r in _rows(queryset, "sites__country_code")
+            if r["sites__country_code"]
+        }
+    )
+    curated = curated_country_pairs(
+        CuratedTrialFacts.objects.filter(trial__in=queryset).values("trial_id")
+    )
+    counted = set(
+        Site.objects.filter(trial_id__in={t for t, _ in curated}).values_list(
+            "trial_id", "country_code"
+        )
+    )
+    counts.update(code for _, code in curated - counted)
+    return [{"sites__country_code": code, "n": n} for code, n in counts.items()]
+
+
 def trial_facets(params: QueryDict, queryset) -> list[Facet]:
     """The facets shown beside the list; ``params`` must already be valid."""
     selected = {name: params.getlist(name) for name in params}
@@ -88,7 +112,7 @@ def trial_facets(params: QueryDict, queryset) -> list[Facet]:
     ).order_by("phases__order")
     status_rows = _rows(_facet_queryset(params, "status", queryset), "overall_status")
     type_rows = _rows(_facet_queryset(params, "study_type", queryset), "study_type")
-    country_rows = _rows(_facet_queryset(params, "country", queryset), "sites__country_code")
+    country_rows = _country_rows(_facet_queryset(params, "country", queryset))
     condition_rows = _rows(_facet_queryset(params, "condition", queryset), "conditions__name")
     results_rows = _rows(
         _facet_queryset(params, "has_results", queryset), "has_results", "results_status"

@@ -15,7 +15,8 @@ from django.db.models import F, Q
 from trials import search
 from trials.choices import OverallStatus, StudyType
 from trials.dates import parse_partial_date, partial_date_end
-from trials.models import Arm, Intervention, Site, Trial
+from trials.models import Arm, CuratedTrialFacts, Intervention, Site, Trial
+from trials.models.curated_facts import curated_country_filter
 
 MAX_Q_LENGTH = 500
 PHASE_CHOICES = [
@@ -197,8 +198,11 @@ class TrialFilter(django_filters.FilterSet):
     def filter_country(self, queryset, name, value):
         if not value:
             return queryset
+        # A curated trial names its countries without listing sites.
+        curated = CuratedTrialFacts.objects.filter(curated_country_filter(value))
         return queryset.filter(
-            pk__in=Site.objects.filter(country_code__in=value).values("trial_id")
+            Q(pk__in=Site.objects.filter(country_code__in=value).values("trial_id"))
+            | Q(pk__in=curated.values("trial_id"))
         )
 
     def filter_intervention(self, queryset, name, value):

@@ -89,7 +89,7 @@ def active_filters(params, cleaned) -> list[dict]:
 
 
 def _list_queryset(queryset):
-    return queryset.select_related("lead_sponsor").prefetch_related(
+    return queryset.select_related("lead_sponsor", "curated_facts").prefetch_related(
         "phases",
         "conditions",
         Prefetch("sites", queryset=Site.objects.only("trial", "country_code", "country")),

@@ -55,6 +55,10 @@ def publish_refusal(record, user) -> str:
         return f"“{record}” is already published."
     if not has_source(record):
         return f"“{record}” has no source; add at least one before publishing."
+    # An estimate made public would carry its draft trial or paper along with it.
+    blockers = record.unpublished_parents() if hasattr(record, "unpublished_parents") else []
+    if blockers:
+        return f"“{record}” cannot be published while {'; '.join(blockers)}; publish it first."
     if (
         settings.REQUIRE_SECOND_REVIEWER
         and record.last_edited_by_id is not None

@@ -3,6 +3,7 @@ from evidence.models.milestones import MilestoneKind, RegulatoryMilestone
 from evidence.models.publications import Publication, PublicationKind, RetractionStatus
 from evidence.models.reports import ProblemReport
 from evidence.models.safety import SafetyFinding, SafetyTopic
+from evidence.models.seed_ledger import SeedLedgerEntry
 
 __all__ = [
     "EffectEstimate",
@@ -16,4 +17,5 @@ __all__ = [
     "RetractionStatus",
     "SafetyFinding",
     "SafetyTopic",
+    "SeedLedgerEntry",
 ]

@@ -5,7 +5,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from trials.curation import Editorial, EditorialQuerySet, has_source_constraint
+from evidence.synthesis import SCALE_OF_METRIC, SE_FROM_CI, SE_FROM_GROUP_SIZES, SE_REPORTED
+from trials.curation import Editorial, EditorialQuerySet, State, has_source_constraint
 from trials.models import Trial
 
 
@@ -65,6 +66,50 @@ class OutcomeFamily(models.Model):
             raise ValidationError({"metrics": f"Unknown metric codes: {', '.join(unknown)}."})
 
 
+class SEBasis(models.TextChoices):
+    """Where the standard error used for pooling comes from (first that applies)."""
+
+    REPORTED_SE = SE_REPORTED, "SE as reported"
+    REPORTED_CI = SE_FROM_CI, "SE from the reported CI"
+    GROUP_SIZES = SE_FROM_GROUP_SIZES, "SE from the group sizes"
+    NONE = "", "No SE can be derived"
+
+
+def se_basis_of(metric, se, ci_low, ci_high, n_treatment, n_control) -> str:
+    """The SE precedence of `evidence.synthesis.convert`, told from the stored fields."""
+    if se is not None:
+        return SEBasis.REPORTED_SE
+    if ci_low is not None and ci_high is not None:
+        return SEBasis.REPORTED_CI
+    if SCALE_OF_METRIC.get(metric) == "smd" and n_treatment and n_control:
+        return SEBasis.GROUP_SIZES
+    return SEBasis.NONE
+
+
+def se_basis_label(basis: str, ci_level: float) -> str:
+    """e.g. "SE from the reported 95% CI"; empty for an unknown basis."""
+    if basis == SEBasis.REPORTED_CI:
+        return f"SE from the reported {ci_level:g}% CI"
+    return SEBasis(basis).label if basis in SEBasis.values else ""
+
+
+class EffectEstimateQuerySet(EditorialQuerySet):
+    def public_evidence(self):
+        """Published estimates whose trial and source publication are published too.
+
+        The only estimates a synthesis, plot or export may use: a published
+        estimate must never carry a draft or withdrawn record into public view.
+        """
+        return (
+            self.published()
+            .filter(models.Q(trial__isnull=True) | models.Q(trial__state=State.PUBLISHED))
+            .filter(
+                models.Q(source_publication__isnull=True)
+                | models.Q(source_publication__state=State.PUBLISHED)
+            )
+        )
+
+
 class EffectEstimate(Editorial):
     """One effect size as a paper reports it, with enough detail to pool it."""
 
@@ -105,6 +150,14 @@ class EffectEstimate(Editorial):
         max_length=30, blank=True, help_text="As printed, e.g. '<0.0001'."
     )
     time_point = models.CharField(max_length=200, blank=True)
+    se_basis = models.CharField(
+        "SE basis",
+        max_length=12,
+        choices=SEBasis.choices,
+        blank=True,
+        editable=False,
+        help_text="Set on save: a reported SE, else the reported CI, else the group sizes.",
+    )
     randomised_controlled = models.BooleanField(default=True)
     source_publication = models.ForeignKey(
         "evidence.Publication",
@@ -116,7 +169,7 @@ class EffectEstimate(Editorial):
 
     history = HistoricalRecords()
 
-    objects = EditorialQuerySet.as_manager()
+    objects = EffectEstimateQuerySet.as_manager()
 
     class Meta:
         ordering = ["outcome_measure", "label"]
@@ -127,6 +180,25 @@ class EffectEstimate(Editorial):
 
     def __str__(self):
         return f"{self.label}: {self.get_metric_display()} {self.value:g} ({self.outcome_measure})"
+
+    @property
+    def se_basis_label(self) -> str:
+        return se_basis_label(self.se_basis, self.ci_level)
+
+    def unpublished_parents(self) -> list[str]:
+        """The linked records that are not published, in words; publishing waits for them."""
+        parents = [("trial", self.trial), ("source publication", self.source_publication)]
+        return [
+            f"its {what} “{record}” is {record.get_state_display().lower()}"
+            for what, record in parents
+            if record is not None and record.state != State.PUBLISHED
+        ]
+
+    def save(self, *args, **kwargs):
+        self.se_basis = se_basis_of(
+            self.metric, self.se, self.ci_low, self.ci_high, self.n_treatment, self.n_control
+        )
+        super().save(*args, **kwargs)
 
     @property
     def n_total(self) -> int | None:
@@ -140,5 +212,7 @@ class EffectEstimate(Editorial):
             raise ValidationError("Give both confidence limits or neither.")
         if self.ci_low is not None and self.ci_low > self.ci_high:
             raise ValidationError({"ci_low": "The lower limit is above the upper limit."})
+        if not 0 < self.ci_level < 100:
+            raise ValidationError({"ci_level": "A confidence level lies between 0 and 100%."})
         if self.se is not None and self.se <= 0:
             raise ValidationError({"se": "A standard error must be positive."})

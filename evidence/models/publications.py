@@ -4,7 +4,14 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from trials.curation import Editorial, EditorialQuerySet, has_source_constraint
+from trials.curation import (
+    Editorial,
+    EditorialQuerySet,
+    check_url_fields,
+    has_source_constraint,
+    http_url_constraint,
+    validate_http_url,
+)
 from trials.models import Trial
 
 
@@ -52,7 +59,7 @@ class Publication(Editorial):
     citation = models.CharField(max_length=300, blank=True, help_text="Volume, issue and pages.")
     doi = models.CharField("DOI", max_length=200, unique=True, null=True, blank=True)
     pmid = models.CharField("PMID", max_length=12, unique=True, null=True, blank=True)
-    url = models.URLField(max_length=500, blank=True)
+    url = models.URLField(max_length=500, blank=True, validators=[validate_http_url])
     summary = models.TextField(blank=True, help_text="Key findings as the source reports them.")
     kind = models.CharField(max_length=20, choices=PublicationKind.choices, db_index=True)
     trials = models.ManyToManyField(Trial, blank=True, related_name="publications")
@@ -64,7 +71,7 @@ class Publication(Editorial):
     )
     retraction_date = models.DateField(null=True, blank=True)
     retraction_notice = models.TextField(blank=True)
-    retraction_url = models.URLField(max_length=500, blank=True)
+    retraction_url = models.URLField(max_length=500, blank=True, validators=[validate_http_url])
 
     history = HistoricalRecords()
 
@@ -73,7 +80,13 @@ class Publication(Editorial):
     class Meta:
         ordering = ["-year", "first_author"]
         permissions = [("publish_publication", "Can publish, unpublish and withdraw publications")]
-        constraints = [has_source_constraint("publication_has_source")]
+        constraints = [
+            has_source_constraint("publication_has_source"),
+            # The database refuses what save() would, for writers that skip it
+            # (QuerySet.update, bulk_create, raw SQL).
+            http_url_constraint("url", "publication_url_is_http"),
+            http_url_constraint("retraction_url", "publication_retraction_url_is_http"),
+        ]
 
     def __str__(self):
         who = self.first_author or "Anon."
@@ -105,4 +118,5 @@ class Publication(Editorial):
         # Empty ids are stored as NULL so the unique constraints allow many blanks.
         self.doi = (self.doi or "").strip() or None
         self.pmid = (self.pmid or "").strip() or None
+        check_url_fields(self)
         super().save(*args, **kwargs)

@@ -53,7 +53,7 @@ def publication_detail(request, pk):
         Publication.objects.publicly_addressable().prefetch_related(
             Prefetch("trials", queryset=Trial.objects.published()),
             Prefetch("milestones", queryset=RegulatoryMilestone.objects.published()),
-            Prefetch("effect_estimates", queryset=EffectEstimate.objects.published()),
+            Prefetch("effect_estimates", queryset=EffectEstimate.objects.public_evidence()),
         ),
         pk=pk,
     )

@@ -5,7 +5,7 @@ All three read the same GET parameters, so every view of the evidence has a URL.
 
 from collections.abc import Iterator, Sequence
 
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -112,6 +112,7 @@ def synthesis_page(request):
         "forest": mark_safe(render_svg(plot_for(synthesis))) if synthesis.rows else "",
         "svg_url": f"{reverse('evidence:forest_svg')}?{query}",
         "csv_url": f"{reverse('evidence:rows_csv')}?{query}",
+        "json_url": f"{reverse('evidence:rows_json')}?{query}",
     }
     return render(request, "evidence/synthesis.html", context)
 
@@ -146,17 +147,28 @@ CSV_HEADER = [
     "scale",
     "estimate",
     "se",
+    "se_basis",
     "ci_low",
     "ci_high",
     "weight_percent",
     "source_publication",
     "source_doi",
+    "retracted_on",
+    "retraction_reason",
 ]
 
 
 def _six_figures(value: float) -> float:
     # A number, not text, so the spreadsheet-safety pass leaves a leading minus alone.
     return float(f"{value:.6g}")
+
+
+def _retraction_cells(row) -> list[str]:
+    paper = row.retraction
+    if paper is None:
+        return ["", ""]
+    day = paper.retraction_date.isoformat() if paper.retraction_date else "date not given"
+    return [day, paper.retraction_notice or "reason not given"]
 
 
 def csv_lines(synthesis: Synthesis) -> Iterator[list]:
@@ -180,12 +192,29 @@ def csv_lines(synthesis: Synthesis) -> Iterator[list]:
             row.scale.code,
             _six_figures(row.effect.estimate),
             _six_figures(row.effect.se),
+            row.se_basis_label,
             _six_figures(row.ci_low),
             _six_figures(row.ci_high),
             None if weight is None else round(weight, 2),
             source.short_citation if source else "",
             (source.doi or "") if source else "",
+            *_retraction_cells(row),
         ]
+
+
+@require_safe
+def rows_json(request):
+    """The rows of rows.csv as JSON objects, with the summary sentence."""
+    families = all_families()
+    if not families:
+        raise Http404("No outcome families yet.")
+    synthesis, error = _synthesis_or_error(request, families)
+    if error:
+        return error
+    header, *lines = csv_lines(synthesis)
+    rows = [dict(zip(header, line, strict=True)) for line in lines]
+    body = {"family": synthesis.family.slug, "summary": synthesis.summary, "rows": rows}
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
 @require_safe

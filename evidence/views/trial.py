@@ -66,7 +66,7 @@ def results_table(outcome) -> dict:
 def _trial_queryset():
     return (
         Trial.objects.publicly_addressable()
-        .select_related("lead_sponsor", "adverse_event_report")
+        .select_related("lead_sponsor", "adverse_event_report", "curated_facts")
         .select_related("participant_flow", "baseline")
         .prefetch_related(
             "phases",
@@ -99,7 +99,9 @@ def _trial_queryset():
             ),
             Prefetch(
                 "effect_estimates",
-                queryset=EffectEstimate.objects.published().select_related("source_publication"),
+                queryset=EffectEstimate.objects.public_evidence().select_related(
+                    "source_publication"
+                ),
             ),
         )
     )

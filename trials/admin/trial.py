@@ -11,6 +11,7 @@ from trials.admin.locks import FieldLockInline, lock_note
 from trials.models import (
     Arm,
     Condition,
+    CuratedTrialFacts,
     FieldLock,
     Intervention,
     Organization,
@@ -67,6 +68,19 @@ def related_list_link(trial, model, noun: str) -> str:
     )
 
 
+class CuratedTrialFactsInline(admin.StackedInline):
+    model = CuratedTrialFacts
+    extra = 0
+    max_num = 1
+    fields = [
+        ("site_count", "site_countries"),
+        "sites_source",
+        ("results_status", "results_posted_on"),
+        "results_source",
+        ("dates_are_recruitment_window", "start_caveat"),
+    ]
+
+
 class TrialForm(EditorialForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,7 +130,7 @@ class TrialAdmin(EditorialAdmin):
     ]
     autocomplete_fields = ["lead_sponsor", "collaborators", "conditions"]
     filter_horizontal = ["phases"]
-    inlines = [FieldLockInline, IdentifierInline, ArmInline]
+    inlines = [FieldLockInline, IdentifierInline, ArmInline, CuratedTrialFactsInline]
     readonly_fields = [
         "site_list",
         "outcome_list",

@@ -11,6 +11,7 @@ from trials.models.baseline import (
     BaselineMeasure,
     BaselineValue,
 )
+from trials.models.curated_facts import CuratedResultsStatus, CuratedTrialFacts
 from trials.models.design import Arm, Intervention, OutcomeMeasure, Site
 from trials.models.flow import FlowCount, FlowGroup, FlowPeriod, FlowStep, ParticipantFlow
 from trials.models.imports import FieldLock, ImportRun, TrialChange
@@ -44,6 +45,7 @@ __all__ = [
     "BaselineMeasure",
     "BaselineValue",
     "Condition",
+    "CuratedTrialFacts",
     "FieldLock",
     "FlowCount",
     "FlowGroup",
@@ -60,6 +62,7 @@ __all__ = [
     "ResultGroup",
     "ResultMeasurement",
     "ResultOutcome",
+    "CuratedResultsStatus",
     "Site",
     "Trial",
     "TrialChange",

@@ -1,6 +1,7 @@
 """Small presentation helpers for trial templates."""
 
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import QueryDict
 
 from trials.facets import country_name
@@ -10,9 +11,19 @@ register = template.Library()
 
 @register.filter
 def site_countries(trial) -> str:
-    """Country names of a trial's sites, read from the prefetched sites (no query)."""
-    codes = sorted({s.country_code for s in trial.sites.all() if s.country_code})
-    return ", ".join(country_name(code) for code in codes)
+    """Country names of a trial's sites and curated country list, read from what the
+    view prefetched (no query)."""
+    codes = {s.country_code for s in trial.sites.all() if s.country_code}
+    codes.update(curated_facts_of(trial).country_codes if curated_facts_of(trial) else [])
+    return ", ".join(country_name(code) for code in sorted(codes))
+
+
+def curated_facts_of(trial):
+    """The trial's CuratedTrialFacts, or None (a curated trial may have none)."""
+    try:
+        return trial.curated_facts
+    except ObjectDoesNotExist:
+        return None
 
 
 @register.filter
