@@ -19,15 +19,29 @@ from django.db.models.functions import Lower, Trim
 
 from evidence.models import EffectEstimate, OutcomeFamily
 from evidence.models.estimates import Direction
+from evidence.synthesis import (
+    DEFAULT_CI,
+    DEFAULT_METHOD,
+    Z_95,
+    Effect,
+    PooledResult,
+    SynthesisError,
+    convert,
+    pool,
+)
 from evidence.synthesis import SCALE_OF_METRIC as METRIC_SCALES
-from evidence.synthesis import Z_95, Effect, PooledResult, SynthesisError, convert, pool
 
 PHASE_3 = "PHASE3"
-DEFAULT_METHOD = "DL"
 METHOD_NAMES = {
-    "FE": "Fixed effect (inverse variance)",
+    "REML": "Random effects (restricted maximum likelihood)",
     "DL": "Random effects (DerSimonian-Laird)",
     "PM": "Random effects (Paule-Mandel)",
+    "FE": "Fixed effect (inverse variance)",
+}
+CI_NAMES = {
+    "wald": "Wald (normal quantile)",
+    "hk_adhoc": "Hartung-Knapp-Sidik-Jonkman, ad hoc corrected (never narrower than Wald)",
+    "hk": "Hartung-Knapp-Sidik-Jonkman",
 }
 BOOLEAN_OPTIONS = ("include_retracted", "phase3_only", "rct_only", "verified_only")
 
@@ -61,6 +75,7 @@ class Options:
     """Sensitivity options; the defaults are the headline analysis."""
 
     method: str = DEFAULT_METHOD
+    ci: str = DEFAULT_CI
     include_retracted: bool = False
     phase3_only: bool = False
     rct_only: bool = False
@@ -70,9 +85,15 @@ class Options:
     def method_name(self) -> str:
         return METHOD_NAMES[self.method]
 
+    @property
+    def ci_name(self) -> str:
+        return CI_NAMES[self.ci]
+
     def as_query(self) -> dict[str, str]:
         """The GET parameters that reproduce these options (defaults left out)."""
         query = {} if self.method == DEFAULT_METHOD else {"method": self.method}
+        if self.ci != DEFAULT_CI:
+            query["ci"] = self.ci
         query.update({name: "1" for name in BOOLEAN_OPTIONS if getattr(self, name)})
         return query
 
@@ -270,6 +291,7 @@ def _pool_rows(synthesis: Synthesis) -> None:
             [r.effect.estimate for r in rows],
             [r.effect.se for r in rows],
             synthesis.options.method,
+            synthesis.options.ci,
         )
     except SynthesisError as error:
         synthesis.message = f"These estimates cannot be pooled: {error}."

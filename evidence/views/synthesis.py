@@ -16,13 +16,14 @@ from evidence.forest import plot_for, render_svg
 from evidence.models import OutcomeFamily
 from evidence.pooling import (
     BOOLEAN_OPTIONS,
+    CI_NAMES,
     METHOD_NAMES,
     Options,
     Synthesis,
     all_families,
     synthesis_for,
 )
-from evidence.synthesis import METHODS
+from evidence.synthesis import CI_METHODS, METHODS
 from trials.exports import stream_csv
 
 TRUE_WORDS = ("1", "true", "on")
@@ -54,6 +55,10 @@ def options_from_query(params: QueryDict) -> Options:
         if method.upper() not in METHODS:
             raise BadParameter("method", method, METHODS)
         values["method"] = method.upper()
+    if ci := _single(params, "ci"):
+        if ci.lower() not in CI_METHODS:
+            raise BadParameter("ci", ci, CI_METHODS)
+        values["ci"] = ci.lower()
     for name in BOOLEAN_OPTIONS:
         raw = _single(params, name).lower()
         if raw in TRUE_WORDS:
@@ -109,6 +114,7 @@ def synthesis_page(request):
         "synthesis": synthesis,
         "options": synthesis.options,
         "methods": METHOD_NAMES.items(),
+        "ci_methods": CI_NAMES.items(),
         "forest": mark_safe(render_svg(plot_for(synthesis))) if synthesis.rows else "",
         "svg_url": f"{reverse('evidence:forest_svg')}?{query}",
         "csv_url": f"{reverse('evidence:rows_csv')}?{query}",
