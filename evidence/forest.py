@@ -35,6 +35,8 @@ DIAMOND_HALF_HEIGHT = 8
 RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 LINEAR_STEPS = (1, 2, 2.5, 5)
 TARGET_TICKS = 6
+# The interval method as the pooled row names it.
+CI_LABELS = {"wald": "Wald CI", "hk": "HKSJ CI", "hk_adhoc": "HKSJ ad hoc CI"}
 # Longer study labels would run into the n column; the full label stays in a <title>.
 MAX_LABEL_CHARS = 34
 
@@ -72,7 +74,7 @@ def plot_for(synthesis: Synthesis) -> ForestPlot:
     pooled = None
     if (result := synthesis.result) is not None:
         pooled = ForestRow(
-            f"Pooled ({result.method})",
+            f"Pooled ({result.method}, {CI_LABELS[result.ci_method]})",
             synthesis.participants,
             result.estimate,
             result.ci_low,

@@ -352,7 +352,7 @@ def load_estimates(families: Sequence[OutcomeFamily]) -> dict[int, list[EffectEs
         EffectEstimate.objects.published()
         .annotate(measure_key=Lower(Trim("outcome_measure")))
         .filter(measure_key__in=wanted)
-        .select_related("trial", "source_publication")
+        .select_related("trial__lead_sponsor", "source_publication")
         .prefetch_related("trial__phases")
     )
     for estimate in estimates:

@@ -24,6 +24,7 @@ from evidence.pooling import (
     synthesis_for,
 )
 from evidence.synthesis import CI_METHODS, METHODS
+from evidence.views.living import living_context
 from trials.exports import stream_csv
 
 TRUE_WORDS = ("1", "true", "on")
@@ -118,6 +119,7 @@ def synthesis_page(request):
         "forest": mark_safe(render_svg(plot_for(synthesis))) if synthesis.rows else "",
         "svg_url": f"{reverse('evidence:forest_svg')}?{query}",
         "csv_url": f"{reverse('evidence:rows_csv')}?{query}",
+        **living_context(synthesis),
     }
     return render(request, "evidence/synthesis.html", context)
 
@@ -157,12 +159,20 @@ CSV_HEADER = [
     "weight_percent",
     "source_publication",
     "source_doi",
+    "pooling_method",
+    "interval_method",
 ]
 
 
 def _six_figures(value: float) -> float:
     # A number, not text, so the spreadsheet-safety pass leaves a leading minus alone.
     return float(f"{value:.6g}")
+
+
+def _pooling_columns(synthesis: Synthesis) -> list[str]:
+    """The model and interval the pooled result used (blank when nothing was pooled)."""
+    r = synthesis.result
+    return ["", ""] if r is None else [r.method, r.ci_method]
 
 
 def csv_lines(synthesis: Synthesis) -> Iterator[list]:
@@ -191,6 +201,7 @@ def csv_lines(synthesis: Synthesis) -> Iterator[list]:
             None if weight is None else round(weight, 2),
             source.short_citation if source else "",
             (source.doi or "") if source else "",
+            *_pooling_columns(synthesis),
         ]
 
 
