@@ -3,7 +3,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from evidence.models import EffectEstimate, OutcomeFamily, Publication, RegulatoryMilestone
+from evidence.models import (
+    CertaintyRating,
+    EffectEstimate,
+    OutcomeFamily,
+    Publication,
+    RegulatoryMilestone,
+    RiskOfBias,
+)
 from trials.admin.editorial import EditorialAdmin
 
 
@@ -74,3 +81,20 @@ class OutcomeFamilyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "direction", "order"]
     search_fields = ["name", "measures"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(RiskOfBias)
+class RiskOfBiasAdmin(EditorialAdmin):
+    list_display = ["appraiser", "trial", "outcome_assessed", "overall", "state", "verified"]
+    list_filter = ["appraiser", "overall", "verified"]
+    search_fields = ["appraiser", "outcome_assessed", "trial__nct_id", "estimate__label"]
+    autocomplete_fields = ["trial", "estimate"]
+    list_select_related = ["trial"]
+
+
+@admin.register(CertaintyRating)
+class CertaintyRatingAdmin(EditorialAdmin):
+    list_display = ["appraiser", "family", "scale", "certainty", "certainty_as_stated", "state"]
+    list_filter = ["appraiser", "scale", "certainty", "verified"]
+    search_fields = ["appraiser", "outcome_assessed", "statement"]
+    list_select_related = ["family"]

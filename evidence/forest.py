@@ -18,13 +18,18 @@ from html import escape
 from evidence.models.estimates import Direction
 from evidence.pooling import Synthesis
 
-WIDTH = 780
+WIDTH = 820
 LABEL_X = 10
 N_X = 245
 PLOT_LEFT = 260
 PLOT_WIDTH = 300
 TEXT_X = PLOT_LEFT + PLOT_WIDTH + 15
-WEIGHT_X = WIDTH - 10
+WEIGHT_X = 770
+# Risk-of-bias lights (RoB 2 overall, one per review) right of the weights.
+ROB_X = 790
+ROB_GAP = 12
+ROB_COLOURS = {"low": "#1a7f37", "some_concerns": "#d4a72c", "high": "#cf222e", "": "#afb8c1"}
+ROB_WORDS = {"low": "low", "some_concerns": "some concerns", "high": "high", "": "not assessed"}
 TOP = 46
 ROW_HEIGHT = 26
 AXIS_SPACE = 78
@@ -51,6 +56,8 @@ class ForestRow:
     ci_low: float
     ci_high: float
     weight: float | None = None
+    # (overall RoB 2 judgement code, "" when not assessed; review) per review.
+    rob: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,15 @@ def plot_for(synthesis: Synthesis) -> ForestPlot:
     """The forest plot of a synthesis: its included rows and pooled diamond."""
     scale = synthesis.scale
     rows = [
-        ForestRow(r.label, r.n, r.effect.estimate, r.ci_low, r.ci_high, r.weight)
+        ForestRow(
+            r.label,
+            r.n,
+            r.effect.estimate,
+            r.ci_low,
+            r.ci_high,
+            r.weight,
+            tuple((j.overall, j.short_appraiser) for j in r.risk_of_bias) or (("", ""),),
+        )
         for r in synthesis.rows
     ]
     pooled = None
@@ -182,6 +197,7 @@ def render_svg(plot: ForestPlot, id_prefix: str = "forest") -> str:
         _text(N_X, TOP - 16, "n", "end"),
         _text(TEXT_X, TOP - 16, "Estimate (95% CI)"),
         _text(WEIGHT_X, TOP - 16, "Weight", "end"),
+        _text(ROB_X, TOP - 16, "RoB", "middle"),
         "</g>",
     ]
     if not plot.rows:
@@ -208,6 +224,7 @@ def render_svg(plot: ForestPlot, id_prefix: str = "forest") -> str:
                 f"{shown(row.estimate)} ({shown(row.ci_low)} to {shown(row.ci_high)})",
             ),
             _text(WEIGHT_X, y + 4, weight, "end"),
+            *_rob_lights(row, y),
             "</g>",
         ]
     if plot.pooled:
@@ -230,6 +247,19 @@ def render_svg(plot: ForestPlot, id_prefix: str = "forest") -> str:
     parts += _axis(plot, ticks, x, plot_bottom)
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _rob_lights(row: ForestRow, y: float) -> list[str]:
+    """One coloured dot per review's overall RoB 2 judgement, named in its <title>."""
+    lights = []
+    for index, (code, review) in enumerate(row.rob):
+        words = ROB_WORDS[code] + (f" ({review})" if review else "")
+        lights.append(
+            f'<circle class="rob rob-{code or "not-assessed"}" cx="{ROB_X + index * ROB_GAP}" '
+            f'cy="{y:.2f}" r="5" fill="{ROB_COLOURS[code]}"><title>Risk of bias: '
+            f"{escape(words)}</title></circle>"
+        )
+    return lights
 
 
 def _axis(plot: ForestPlot, ticks: list[float], x, plot_bottom: float) -> list[str]:

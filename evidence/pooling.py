@@ -15,9 +15,10 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.db.models.functions import Lower, Trim
 
-from evidence.models import EffectEstimate, OutcomeFamily
+from evidence.models import EffectEstimate, OutcomeFamily, RiskOfBias
 from evidence.models.estimates import Direction
 from evidence.synthesis import (
     DEFAULT_CI,
@@ -43,7 +44,13 @@ CI_NAMES = {
     "hk_adhoc": "Hartung-Knapp-Sidik-Jonkman, ad hoc corrected (never narrower than Wald)",
     "hk": "Hartung-Knapp-Sidik-Jonkman",
 }
-BOOLEAN_OPTIONS = ("include_retracted", "phase3_only", "rct_only", "verified_only")
+BOOLEAN_OPTIONS = (
+    "include_retracted",
+    "phase3_only",
+    "rct_only",
+    "verified_only",
+    "exclude_high_rob",
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,7 @@ class Options:
     phase3_only: bool = False
     rct_only: bool = False
     verified_only: bool = False
+    exclude_high_rob: bool = False
 
     @property
     def method_name(self) -> str:
@@ -139,6 +147,18 @@ class StudyRow:
     def weight_percent(self) -> float | None:
         return None if self.weight is None else 100 * self.weight
 
+    @property
+    def risk_of_bias(self) -> list:
+        """Published RoB 2 judgements of this estimate, one per review (never merged)."""
+        return list(self.estimate.risk_of_bias.all())
+
+    @property
+    def risk_of_bias_text(self) -> str:
+        judgements = self.risk_of_bias
+        if not judgements:
+            return "not assessed"
+        return "; ".join(f"{j.overall_text} ({j.short_appraiser})" for j in judgements)
+
 
 @dataclass(frozen=True)
 class Exclusion:
@@ -182,6 +202,11 @@ def _is_phase3(estimate: EffectEstimate) -> bool:
     return trial is not None and any(p.code == PHASE_3 for p in trial.phases.all())
 
 
+def high_risk_judges(estimate: EffectEstimate) -> list[str]:
+    """The reviews that judged this estimate at high overall risk of bias (RoB 2)."""
+    return [j.short_appraiser for j in estimate.risk_of_bias.all() if j.overall == "high"]
+
+
 def selection_reasons(estimate: EffectEstimate, family: OutcomeFamily, options: Options):
     """Why the options leave this estimate out (empty when they keep it)."""
     reasons = []
@@ -198,6 +223,8 @@ def selection_reasons(estimate: EffectEstimate, family: OutcomeFamily, options: 
     if options.verified_only and not estimate.verified:
         note = f": {estimate.unverified_note}" if estimate.unverified_note else ""
         reasons.append(f"not verified{note}")
+    if options.exclude_high_rob and (high := high_risk_judges(estimate)):
+        reasons.append(f"judged at high risk of bias ({', '.join(high)})")
     if estimate.metric not in family.metrics:
         reasons.append(f"its metric ({estimate.get_metric_display()}) is not one this family pools")
     return reasons
@@ -353,7 +380,10 @@ def load_estimates(families: Sequence[OutcomeFamily]) -> dict[int, list[EffectEs
         .annotate(measure_key=Lower(Trim("outcome_measure")))
         .filter(measure_key__in=wanted)
         .select_related("trial__lead_sponsor", "source_publication")
-        .prefetch_related("trial__phases")
+        .prefetch_related(
+            "trial__phases",
+            Prefetch("risk_of_bias", queryset=RiskOfBias.objects.published()),
+        )
     )
     for estimate in estimates:
         for family in families:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from evidence.appraisal_seed import APPRAISAL_FILE, seed_appraisals
 from evidence.models import EffectEstimate, OutcomeFamily, Publication, RegulatoryMilestone
 from trials.choices import IdentifierKind, RecordSource
 from trials.curation import State
@@ -82,6 +83,8 @@ def load_seed(directory: Path = FIXTURES_DIR) -> SeedReport:
             slug=rec["slug"], defaults={k: v for k, v in rec.items() if k != "slug"}
         )
         report.count("outcome families", created)
+    families = {f.slug: f for f in OutcomeFamily.objects.all()}
+    seed_appraisals(_read(directory, APPRAISAL_FILE), families, report)
     return report
 
 

@@ -1,8 +1,11 @@
+from evidence.models.appraisal import CertaintyRating, RiskOfBias
 from evidence.models.estimates import EffectEstimate, Metric, OutcomeFamily
 from evidence.models.milestones import MilestoneKind, RegulatoryMilestone
 from evidence.models.publications import Publication, PublicationKind, RetractionStatus
 
 __all__ = [
+    "CertaintyRating",
+    "RiskOfBias",
     "EffectEstimate",
     "Metric",
     "MilestoneKind",

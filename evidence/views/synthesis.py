@@ -24,6 +24,7 @@ from evidence.pooling import (
     synthesis_for,
 )
 from evidence.synthesis import CI_METHODS, METHODS
+from evidence.views.appraisal import appraisal_context
 from evidence.views.living import living_context
 from trials.exports import stream_csv
 
@@ -110,6 +111,7 @@ def synthesis_page(request):
     if error:
         return error
     query = _query(synthesis.family, synthesis.options)
+    appraisal = appraisal_context(synthesis, families)
     context = {
         "families": families,
         "synthesis": synthesis,
@@ -119,7 +121,8 @@ def synthesis_page(request):
         "forest": mark_safe(render_svg(plot_for(synthesis))) if synthesis.rows else "",
         "svg_url": f"{reverse('evidence:forest_svg')}?{query}",
         "csv_url": f"{reverse('evidence:rows_csv')}?{query}",
-        **living_context(synthesis),
+        **appraisal,
+        **living_context(synthesis, appraisal["certainty_phrase"]),
     }
     return render(request, "evidence/synthesis.html", context)
 
@@ -161,6 +164,7 @@ CSV_HEADER = [
     "source_doi",
     "pooling_method",
     "interval_method",
+    "risk_of_bias",
 ]
 
 
@@ -202,6 +206,7 @@ def csv_lines(synthesis: Synthesis) -> Iterator[list]:
             source.short_citation if source else "",
             (source.doi or "") if source else "",
             *_pooling_columns(synthesis),
+            row.risk_of_bias_text,
         ]
 
 
