@@ -1,5 +1,6 @@
 from evidence.models.appraisal import CertaintyRating, RiskOfBias
 from evidence.models.estimates import EffectEstimate, Metric, OutcomeFamily
+from evidence.models.metapsy import MetapsyEstimate
 from evidence.models.milestones import MilestoneKind, RegulatoryMilestone
 from evidence.models.publications import Publication, PublicationKind, RetractionStatus
 
@@ -7,6 +8,7 @@ __all__ = [
     "CertaintyRating",
     "RiskOfBias",
     "EffectEstimate",
+    "MetapsyEstimate",
     "Metric",
     "MilestoneKind",
     "OutcomeFamily",
