@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from html import escape
 
 from evidence.models.estimates import Direction
+from evidence.models.metapsy import METAPSY_ATTRIBUTION
 from evidence.pooling import Synthesis
 
 WIDTH = 820
@@ -98,13 +99,18 @@ def plot_for(synthesis: Synthesis) -> ForestPlot:
         )
     return ForestPlot(
         title=f"Forest plot: {synthesis.family.name}",
-        description=synthesis.summary,
+        description=synthesis.summary + _attribution(synthesis),
         axis_label=_axis_label(scale),
         rows=rows,
         pooled=pooled,
         is_ratio=bool(scale and scale.is_ratio),
         direction=synthesis.family.direction,
     )
+
+
+def _attribution(synthesis: Synthesis) -> str:
+    # ODC-BY: the Metapsy dataset is credited wherever its numbers appear.
+    return f" Data: {METAPSY_ATTRIBUTION}." if synthesis.options.source == "metapsy" else ""
 
 
 def _axis_label(scale) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.db.models.functions import Lower, Trim
 
+from evidence.metapsy_source import load_metapsy_estimates
 from evidence.models import EffectEstimate, OutcomeFamily, RiskOfBias
 from evidence.models.estimates import Direction
 from evidence.synthesis import (
@@ -43,6 +44,12 @@ CI_NAMES = {
     "wald": "Wald (normal quantile)",
     "hk_adhoc": "Hartung-Knapp-Sidik-Jonkman, ad hoc corrected (never narrower than Wald)",
     "hk": "Hartung-Knapp-Sidik-Jonkman",
+}
+# Where the estimates come from: the curated published effect sizes, or effects
+# computed from the Metapsy dataset's per-arm numbers; never both in one pool.
+SOURCES = {
+    "published": "Published effect sizes (curated)",
+    "metapsy": "Computed from the Metapsy / Sypres living dataset",
 }
 BOOLEAN_OPTIONS = (
     "include_retracted",
@@ -88,6 +95,7 @@ class Options:
     rct_only: bool = False
     verified_only: bool = False
     exclude_high_rob: bool = False
+    source: str = "published"
 
     @property
     def method_name(self) -> str:
@@ -102,6 +110,8 @@ class Options:
         query = {} if self.method == DEFAULT_METHOD else {"method": self.method}
         if self.ci != DEFAULT_CI:
             query["ci"] = self.ci
+        if self.source != "published":
+            query["source"] = self.source
         query.update({name: "1" for name in BOOLEAN_OPTIONS if getattr(self, name)})
         return query
 
@@ -396,7 +406,10 @@ def synthesise_all(
     families: Sequence[OutcomeFamily], options: Options = Options()
 ) -> list[Synthesis]:
     """A synthesis per family, sharing one load of the estimates."""
-    estimates = load_estimates(families)
+    if options.source == "metapsy":
+        estimates = load_metapsy_estimates(families)
+    else:
+        estimates = load_estimates(families)
     return [synthesise(f, estimates[f.pk], options) for f in families]
 
 

@@ -13,11 +13,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from evidence.forest import plot_for, render_svg
+from evidence.metapsy_source import ATTRIBUTION, metapsy_notes
 from evidence.models import OutcomeFamily
 from evidence.pooling import (
     BOOLEAN_OPTIONS,
     CI_NAMES,
     METHOD_NAMES,
+    SOURCES,
     Options,
     Synthesis,
     all_families,
@@ -57,6 +59,10 @@ def options_from_query(params: QueryDict) -> Options:
         if method.upper() not in METHODS:
             raise BadParameter("method", method, METHODS)
         values["method"] = method.upper()
+    if source := _single(params, "source"):
+        if source.lower() not in SOURCES:
+            raise BadParameter("source", source, list(SOURCES))
+        values["source"] = source.lower()
     if ci := _single(params, "ci"):
         if ci.lower() not in CI_METHODS:
             raise BadParameter("ci", ci, CI_METHODS)
@@ -118,6 +124,8 @@ def synthesis_page(request):
         "options": synthesis.options,
         "methods": METHOD_NAMES.items(),
         "ci_methods": CI_NAMES.items(),
+        "sources": SOURCES.items(),
+        "metapsy": metapsy_notes(synthesis),
         "forest": mark_safe(render_svg(plot_for(synthesis))) if synthesis.rows else "",
         "svg_url": f"{reverse('evidence:forest_svg')}?{query}",
         "csv_url": f"{reverse('evidence:rows_csv')}?{query}",
@@ -165,6 +173,7 @@ CSV_HEADER = [
     "pooling_method",
     "interval_method",
     "risk_of_bias",
+    "data_source",
 ]
 
 
@@ -207,6 +216,7 @@ def csv_lines(synthesis: Synthesis) -> Iterator[list]:
             (source.doi or "") if source else "",
             *_pooling_columns(synthesis),
             row.risk_of_bias_text,
+            ATTRIBUTION if synthesis.options.source == "metapsy" else "curated published estimate",
         ]
 
 
