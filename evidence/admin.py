@@ -6,7 +6,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from evidence.models import (
     CertaintyRating,
     EffectEstimate,
-    MetapsyEstimate,
     OutcomeFamily,
     Publication,
     RegulatoryMilestone,
@@ -99,21 +98,3 @@ class CertaintyRatingAdmin(EditorialAdmin):
     list_filter = ["appraiser", "scale", "certainty", "verified"]
     search_fields = ["appraiser", "outcome_assessed", "statement"]
     list_select_related = ["family"]
-
-
-@admin.register(MetapsyEstimate)
-class MetapsyEstimateAdmin(SimpleHistoryAdmin):
-    """Imported rows are read-only here: the dataset is the source; rerun import_metapsy."""
-
-    list_display = ["row_id", "study", "instrument", "outcome_type", "time_point", "effect", "se"]
-    list_filter = ["outcome_type", "instrument", "primary_timepoint"]
-    search_fields = ["row_id", "study", "registration_number", "doi"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

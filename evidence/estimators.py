@@ -151,3 +151,77 @@ def prediction_interval(
         return None, None
     half_width = float(stats.t.ppf((1 + level) / 2, k - 2)) * float(np.sqrt(tau2 + se**2))
     return estimate - half_width, estimate + half_width
+
+
+def summary_interval(y, w, mu: float, ci: str, level: float):
+    """SE, t degrees of freedom (None for Wald) and critical value of a summary effect.
+
+    Wald uses sqrt(1 / sum(w)) and the normal quantile;
+    "hk"/"hk_adhoc" scale it by the HKSJ factor and use t with k - 1 df.
+    """
+    if ci == "wald":
+        return float(np.sqrt(1 / w.sum())), None, float(stats.norm.ppf((1 + level) / 2))
+    factor = hksj_factor(y, w, mu, floored=ci == "hk_adhoc")
+    df = len(y) - 1
+    return float(np.sqrt(factor / w.sum())), df, float(stats.t.ppf((1 + level) / 2, df))
+
+
+def no_effect_test(estimate: float, se: float, df: int | None) -> tuple[float, float]:
+    """Test statistic and two-sided p-value for "no effect" (z, or t with df)."""
+    if se == 0:  # HKSJ without the ad hoc floor on identical estimates
+        return (float(np.copysign(np.inf, estimate)) if estimate else 0.0), float(estimate == 0)
+    statistic = estimate / se
+    tail = stats.norm.sf(abs(statistic)) if df is None else stats.t.sf(abs(statistic), df)
+    return statistic, float(2 * tail)
+
+
+def fit(y: np.ndarray, v: np.ndarray, method: str, ci: str, level: float) -> dict:
+    """Every number of an inverse-variance pooled result (fields of `PooledResult`)."""
+    k = len(y)
+    tau2 = 0.0 if method == "FE" else ESTIMATORS[method](y, v)
+    w = 1 / (v + tau2)
+    mu = float(w @ y / w.sum())
+    se, df, critical = summary_interval(y, w, mu, ci, level)
+    statistic, p_value = no_effect_test(mu, se, df)
+    q = generalised_q(y, v, 0.0)
+    pi = prediction_interval(mu, se, tau2, k, level) if method != "FE" else (None, None)
+    tau2_ci = q_profile_interval(y, v, level)
+    return {
+        "estimate": mu,
+        "se": se,
+        "ci_low": mu - critical * se,
+        "ci_high": mu + critical * se,
+        "z": statistic,
+        "p_value": p_value,
+        "tau2": tau2,
+        # Q-based I², floored at 0 (and 0 when Q is 0).
+        "i2": 100 * max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0,
+        "q": q,
+        "q_df": k - 1,
+        "q_pvalue": float(stats.chi2.sf(q, k - 1)),
+        "pi_low": pi[0],
+        "pi_high": pi[1],
+        "weights": tuple(float(x) for x in w / w.sum()),
+        "k": k,
+        "df": df,
+        "i2_tau": i2_from_tau2(tau2, v),
+        "tau2_ci_low": tau2_ci[0],
+        "tau2_ci_high": tau2_ci[1],
+    }
+
+
+def one_study(y: np.ndarray, v: np.ndarray, level: float) -> dict:
+    """A single study's own estimate and Wald interval (heterogeneity left unset)."""
+    estimate, se = float(y[0]), float(np.sqrt(v[0]))
+    critical = float(stats.norm.ppf((1 + level) / 2))
+    statistic, p_value = no_effect_test(estimate, se, None)
+    return {
+        "estimate": estimate,
+        "se": se,
+        "ci_low": estimate - critical * se,
+        "ci_high": estimate + critical * se,
+        "z": statistic,
+        "p_value": p_value,
+        "weights": (1.0,),
+        "k": 1,
+    }

@@ -32,25 +32,9 @@ from evidence.synthesis import (
     pool,
 )
 from evidence.synthesis import SCALE_OF_METRIC as METRIC_SCALES
+from evidence.synthesis_names import CI_NAMES, METHOD_NAMES
 
 PHASE_3 = "PHASE3"
-METHOD_NAMES = {
-    "REML": "Random effects (restricted maximum likelihood)",
-    "DL": "Random effects (DerSimonian-Laird)",
-    "PM": "Random effects (Paule-Mandel)",
-    "FE": "Fixed effect (inverse variance)",
-}
-CI_NAMES = {
-    "wald": "Wald (normal quantile)",
-    "hk_adhoc": "Hartung-Knapp-Sidik-Jonkman, ad hoc corrected (never narrower than Wald)",
-    "hk": "Hartung-Knapp-Sidik-Jonkman",
-}
-# Where the estimates come from: the curated published effect sizes, or effects
-# computed from the Metapsy dataset's per-arm numbers; never both in one pool.
-SOURCES = {
-    "published": "Published effect sizes (curated)",
-    "metapsy": "Computed from the Metapsy / Sypres living dataset",
-}
 BOOLEAN_OPTIONS = (
     "include_retracted",
     "phase3_only",
@@ -161,13 +145,6 @@ class StudyRow:
     def risk_of_bias(self) -> list:
         """Published RoB 2 judgements of this estimate, one per review (never merged)."""
         return list(self.estimate.risk_of_bias.all())
-
-    @property
-    def risk_of_bias_text(self) -> str:
-        judgements = self.risk_of_bias
-        if not judgements:
-            return "not assessed"
-        return "; ".join(f"{j.overall_text} ({j.short_appraiser})" for j in judgements)
 
 
 @dataclass(frozen=True)

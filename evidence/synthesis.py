@@ -53,18 +53,14 @@ class Effect:
         return self.se**2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PooledResult:
-    """Result of `pool` (or one study on its own, in `cumulative`/`leave_one_out`).
+    """Result of `pool`, or of one study alone (k = 1: heterogeneity fields None).
 
-    `weights` are the normalised study weights as fractions summing to 1,
-    in input order. `i2` (Q-based) and `i2_tau` (from tau²) are in percent.
-    `ci_method` names the summary interval ("wald", "hk", "hk_adhoc") and
-    `df` its t degrees of freedom (None for Wald, whose `z` is a z statistic;
-    otherwise `z` holds the t statistic). `pi_low`/`pi_high` are the 95%
-    prediction interval, None for "FE" or fewer than 3 studies;
-    `tau2_ci_low`/`tau2_ci_high` the 95% Q-profile interval for tau². For
-    a single study (k = 1) the heterogeneity fields are None.
+    `weights`: normalised, in input order. `i2` (from Q) and `i2_tau` (from tau²)
+    in percent. `ci_method` names the summary interval and `df` its t degrees of
+    freedom (None for Wald; then `z` is a z, else a t statistic). `pi_*`: 95%
+    prediction interval (random effects, k >= 3); `tau2_ci_*`: 95% Q-profile.
     """
 
     estimate: float
@@ -73,16 +69,16 @@ class PooledResult:
     ci_high: float
     z: float
     p_value: float
-    tau2: float | None
-    i2: float | None
-    q: float | None
-    q_df: int
-    q_pvalue: float | None
-    pi_low: float | None
-    pi_high: float | None
     weights: tuple[float, ...]
     k: int
     method: str
+    tau2: float | None = None
+    i2: float | None = None
+    q: float | None = None
+    q_df: int = 0
+    q_pvalue: float | None = None
+    pi_low: float | None = None
+    pi_high: float | None = None
     ci_method: str = DEFAULT_CI
     df: int | None = None
     i2_tau: float | None = None
@@ -238,24 +234,6 @@ def _validated_inputs(
     return np.array(effects), np.array(ses) ** 2, method, ci
 
 
-def _summary_interval(y: np.ndarray, w: np.ndarray, mu: float, ci: str):
-    """SE, degrees of freedom (None for Wald) and critical value of the summary effect."""
-    if ci == "wald":
-        return math.sqrt(1 / w.sum()), None, float(stats.norm.ppf((1 + CONFIDENCE) / 2))
-    factor = estimators.hksj_factor(y, w, mu, floored=ci == "hk_adhoc")
-    df = len(y) - 1
-    return math.sqrt(factor / w.sum()), df, float(stats.t.ppf((1 + CONFIDENCE) / 2, df))
-
-
-def _test(estimate: float, se: float, df: int | None) -> tuple[float, float]:
-    """Test statistic and two-sided p-value for "no effect" (z, or t with df)."""
-    if se == 0:  # HKSJ without the ad hoc floor on identical estimates
-        return (math.copysign(math.inf, estimate) if estimate else 0.0), float(estimate == 0)
-    statistic = estimate / se
-    tail = stats.norm.sf(abs(statistic)) if df is None else stats.t.sf(abs(statistic), df)
-    return statistic, float(2 * tail)
-
-
 def pool(
     estimates: Sequence[float],
     standard_errors: Sequence[float],
@@ -269,76 +247,13 @@ def pool(
     or "hk_adhoc" (HKSJ never narrower than Wald). Raises SynthesisError.
     """
     y, v, method, ci = _validated_inputs(estimates, standard_errors, method, ci)
-    k = len(y)
-    tau2 = 0.0 if method == "FE" else estimators.ESTIMATORS[method](y, v)
-    w = 1 / (v + tau2)
-    mu = float(w @ y / w.sum())
-    se, df, critical = _summary_interval(y, w, mu, ci)
-    statistic, p_value = _test(mu, se, df)
-    q = estimators.generalised_q(y, v, 0.0)
-    pi_low, pi_high = (None, None)
-    if method != "FE":
-        pi_low, pi_high = estimators.prediction_interval(mu, se, tau2, k, CONFIDENCE)
-    tau2_ci = estimators.q_profile_interval(y, v, CONFIDENCE)
-    return PooledResult(
-        estimate=mu,
-        se=se,
-        ci_low=mu - critical * se,
-        ci_high=mu + critical * se,
-        z=statistic,
-        p_value=p_value,
-        tau2=tau2,
-        # Q-based I², floored at 0 (and 0 when Q is 0).
-        i2=100 * max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0,
-        q=q,
-        q_df=k - 1,
-        q_pvalue=float(stats.chi2.sf(q, k - 1)),
-        pi_low=pi_low,
-        pi_high=pi_high,
-        weights=tuple(float(x) for x in w / w.sum()),
-        k=k,
-        method=method,
-        ci_method=ci,
-        df=df,
-        i2_tau=estimators.i2_from_tau2(tau2, v),
-        tau2_ci_low=tau2_ci[0],
-        tau2_ci_high=tau2_ci[1],
-    )
-
-
-def _one_study(estimate: float, variance: float, method: str) -> PooledResult:
-    """A single study's own estimate and Wald interval: nothing pooled, no tau²."""
-    se = math.sqrt(variance)
-    critical = float(stats.norm.ppf((1 + CONFIDENCE) / 2))
-    statistic, p_value = _test(estimate, se, None)
-    return PooledResult(
-        estimate=estimate,
-        se=se,
-        ci_low=estimate - critical * se,
-        ci_high=estimate + critical * se,
-        z=statistic,
-        p_value=p_value,
-        tau2=None,
-        i2=None,
-        q=None,
-        q_df=0,
-        q_pvalue=None,
-        pi_low=None,
-        pi_high=None,
-        weights=(1.0,),
-        k=1,
-        method=method,
-        ci_method="wald",
-        df=None,
-        i2_tau=None,
-        tau2_ci_low=None,
-        tau2_ci_high=None,
-    )
+    return PooledResult(**estimators.fit(y, v, method, ci, CONFIDENCE), method=method, ci_method=ci)
 
 
 def _pool_subset(y: np.ndarray, v: np.ndarray, method: str, ci: str) -> PooledResult:
+    # One study: its own estimate and Wald interval, nothing pooled, no tau².
     if len(y) == 1:
-        return _one_study(float(y[0]), float(v[0]), method)
+        return PooledResult(**estimators.one_study(y, v, CONFIDENCE), method=method)
     return pool(list(y), list(np.sqrt(v)), method, ci)
 
 

@@ -283,7 +283,8 @@ def test_syntheses_of_all_families_take_a_constant_number_of_queries(seeded):
     with CaptureQueriesContext(connection) as after:
         results = synthesise_all(all_families())
     assert results[0].result.k == 17
-    assert len(after) == len(before) <= 3
+    # Issue 15: one more query, the published RoB 2 judgements prefetched with the estimates.
+    assert len(after) == len(before) <= 4
 
 
 def test_retracting_a_publication_removes_its_estimate(seeded):

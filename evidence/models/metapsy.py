@@ -57,7 +57,7 @@ class MetapsyEstimate(models.Model):
 
     class Meta:
         ordering = ["study", "instrument", "outcome_type", "time_point", "arm1", "arm2"]
-        verbose_name = "Metapsy dataset row"
+        verbose_name = "metapsy dataset row"
 
     def __str__(self):
         return self.row_id

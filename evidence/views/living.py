@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 
 from evidence import living
 from evidence.forest import ForestPlot, ForestRow, render_svg
+from evidence.funnel import MIN_STUDIES, egger_test, funnel_chart
 from evidence.history_chart import history_chart
 from evidence.pooling import Synthesis
 
@@ -36,6 +37,20 @@ def _cumulative_forest(synthesis: Synthesis, steps: list[living.Step]) -> str:
     return mark_safe(render_svg(plot, id_prefix="cumulative"))
 
 
+def funnel_context(synthesis: Synthesis) -> dict:
+    """Funnel plot and Egger's test, only when at least MIN_STUDIES estimates are pooled."""
+    context = {"funnel_min": MIN_STUDIES, "funnel_svg": "", "egger": None}
+    r = synthesis.result
+    if r is None or r.k < MIN_STUDIES:
+        return context
+    y = [row.effect.estimate for row in synthesis.rows]
+    se = [row.effect.se for row in synthesis.rows]
+    chart = funnel_chart(y, se, [row.label for row in synthesis.rows], r.estimate)
+    context["funnel_svg"] = render_to_string("evidence/_funnel.svg", {"funnel": chart})
+    context["egger"] = egger_test(y, se)
+    return context
+
+
 def living_context(synthesis: Synthesis, certainty: str = "") -> dict:
     """Caveats, plain-language sentence, HK beside Wald, cumulative, leave-one-out, history."""
     if synthesis.result is None:
@@ -47,6 +62,7 @@ def living_context(synthesis: Synthesis, certainty: str = "") -> dict:
     )
     hk = living.small_k_interval(synthesis)
     return {
+        **funnel_context(synthesis),
         "hk_shown": {n: synthesis.scale.shown(getattr(hk, n)) for n in ("ci_low", "ci_high")}
         if hk
         else None,

@@ -188,6 +188,14 @@ def _pooling_columns(synthesis: Synthesis) -> list[str]:
     return ["", ""] if r is None else [r.method, r.ci_method]
 
 
+def _risk_of_bias_text(row) -> str:
+    """Each review's overall RoB 2 judgement of the row, or "not assessed"."""
+    judgements = row.risk_of_bias
+    if not judgements:
+        return "not assessed"
+    return "; ".join(f"{j.overall_text} ({j.short_appraiser})" for j in judgements)
+
+
 def csv_lines(synthesis: Synthesis) -> Iterator[list]:
     """The header and one line per pooled study, on the pooling scale (logs for ratios)."""
     yield CSV_HEADER
@@ -215,7 +223,7 @@ def csv_lines(synthesis: Synthesis) -> Iterator[list]:
             source.short_citation if source else "",
             (source.doi or "") if source else "",
             *_pooling_columns(synthesis),
-            row.risk_of_bias_text,
+            _risk_of_bias_text(row),
             ATTRIBUTION if synthesis.options.source == "metapsy" else "curated published estimate",
         ]
 
