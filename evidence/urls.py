@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evidence.views import milestones, overview, publications, synthesis, trial
+from evidence.views import milestones, overview, publications, snapshots, synthesis, trial
 
 app_name = "evidence"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("evidence/", synthesis.synthesis_page, name="synthesis"),
     path("evidence/forest.svg", synthesis.forest_svg, name="forest_svg"),
     path("evidence/rows.csv", synthesis.rows_csv, name="rows_csv"),
+    path("evidence/snapshots/<int:pk>/", snapshots.snapshot_detail, name="snapshot"),
 ]

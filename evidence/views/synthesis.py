@@ -17,20 +17,19 @@ from evidence.metapsy_source import ATTRIBUTION, metapsy_notes
 from evidence.models import OutcomeFamily
 from evidence.pooling import (
     BOOLEAN_OPTIONS,
-    CI_NAMES,
-    METHOD_NAMES,
-    SOURCES,
     Options,
     Synthesis,
     all_families,
     synthesis_for,
 )
 from evidence.synthesis import CI_METHODS, METHODS
+from evidence.synthesis_names import CI_NAMES, METHOD_NAMES, SOURCES
 from evidence.views.appraisal import appraisal_context
 from evidence.views.living import living_context
 from trials.exports import stream_csv
 
 TRUE_WORDS = ("1", "true", "on")
+SNAPSHOTS_LISTED = 50
 FALSE_WORDS = ("0", "false", "off")
 
 
@@ -126,6 +125,7 @@ def synthesis_page(request):
         "ci_methods": CI_NAMES.items(),
         "sources": SOURCES.items(),
         "metapsy": metapsy_notes(synthesis),
+        "snapshots": synthesis.family.snapshots.all()[:SNAPSHOTS_LISTED],
         "forest": mark_safe(render_svg(plot_for(synthesis))) if synthesis.rows else "",
         "svg_url": f"{reverse('evidence:forest_svg')}?{query}",
         "csv_url": f"{reverse('evidence:rows_csv')}?{query}",
