@@ -39,6 +39,8 @@ def egger_test(estimates: Sequence[float], standard_errors: Sequence[float]) -> 
     standardised = [y / s for y, s in zip(estimates, standard_errors, strict=True)]
     fit = stats.linregress(precision, standardised)
     df = len(estimates) - 2
+    if fit.intercept_stderr <= 1e-12:  # points exactly on a line: no residual variation
+        return EggerResult(fit.intercept, 0.0, float("nan"), df, float("nan"))
     t = fit.intercept / fit.intercept_stderr
     return EggerResult(
         fit.intercept, fit.intercept_stderr, t, df, float(2 * stats.t.sf(abs(t), df))

@@ -30,6 +30,13 @@ def test_egger_test_matches_an_ordinary_least_squares_fit_written_out():
     assert 0 < result.p_value < 1
 
 
+def test_egger_test_on_points_exactly_on_a_line_gives_no_p_value():
+    # y/se = 2 - 0.1/se exactly: no residual variance, so the intercept has no SE.
+    result = egger_test([0.2 * s - 0.1 for s in (0.1, 0.2, 0.4)], [0.1, 0.2, 0.4])
+    assert result.se == 0.0
+    assert result.p_value != result.p_value  # NaN
+
+
 def test_egger_test_refuses_fewer_than_three_studies():
     with pytest.raises(ValueError):
         egger_test([0.1, 0.2], [0.1, 0.1])
@@ -54,7 +61,7 @@ def test_ten_studies_get_a_funnel_plot_with_one_point_each_and_egger(client, db)
             outcome_measure="Scale",
             comparison="MDMA vs placebo",
             metric="hedges_g",
-            value=0.1 * i,
+            value=0.1 * i + (0.05 if i % 3 == 0 else -0.02),
             se=0.1 + 0.03 * i,
             state=State.PUBLISHED,
             verified=True,
