@@ -7,11 +7,13 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from evidence.models import (
+    CertaintyRating,
     EffectEstimate,
     OutcomeFamily,
     ProblemReport,
     Publication,
     RegulatoryMilestone,
+    RiskOfBias,
     SafetyFinding,
 )
 from trials.admin.editorial import EditorialAdmin, EditorialForm
@@ -152,3 +154,20 @@ class SafetyFindingAdmin(EditorialAdmin):
     list_filter = ["topic", "verified", "verified_against", "source_retracted"]
     search_fields = ["seed_key", "statement", "source_citation", "quote", "note", "sources"]
     autocomplete_fields = ["trials", "publications"]
+
+
+@admin.register(RiskOfBias)
+class RiskOfBiasAdmin(EditorialAdmin):
+    list_display = ["appraiser", "trial", "outcome_assessed", "overall", "state", "verified"]
+    list_filter = ["appraiser", "overall", "verified"]
+    search_fields = ["appraiser", "outcome_assessed", "trial__nct_id", "estimate__label"]
+    autocomplete_fields = ["trial", "estimate"]
+    list_select_related = ["trial"]
+
+
+@admin.register(CertaintyRating)
+class CertaintyRatingAdmin(EditorialAdmin):
+    list_display = ["appraiser", "family", "scale", "certainty", "certainty_as_stated", "state"]
+    list_filter = ["appraiser", "scale", "certainty", "verified"]
+    search_fields = ["appraiser", "outcome_assessed", "statement"]
+    list_select_related = ["family"]

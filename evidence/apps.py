@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class EvidenceConfig(AppConfig):
     name = "evidence"
     verbose_name = "Evidence (curated)"
+
+    def ready(self):
+        # A published, corrected or withdrawn estimate, or a retraction, changes what is
+        # pooled: store a citable snapshot of each family whose inputs changed.
+        from django.db.models.signals import post_save
+
+        from evidence.models import EffectEstimate, Publication
+        from evidence.snapshots import snapshot_after_commit
+
+        for model in (EffectEstimate, Publication):
+            post_save.connect(snapshot_after_commit, sender=model, dispatch_uid=f"snapshot-{model}")

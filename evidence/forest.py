@@ -16,15 +16,21 @@ from dataclasses import dataclass
 from html import escape
 
 from evidence.models.estimates import Direction
+from evidence.models.metapsy import METAPSY_ATTRIBUTION
 from evidence.pooling import Synthesis
 
-WIDTH = 780
+WIDTH = 820
 LABEL_X = 10
 N_X = 245
 PLOT_LEFT = 260
 PLOT_WIDTH = 300
 TEXT_X = PLOT_LEFT + PLOT_WIDTH + 15
-WEIGHT_X = WIDTH - 10
+WEIGHT_X = 770
+# Risk-of-bias lights (RoB 2 overall, one per review) right of the weights.
+ROB_X = 790
+ROB_GAP = 12
+ROB_COLOURS = {"low": "#1a7f37", "some_concerns": "#d4a72c", "high": "#cf222e", "": "#afb8c1"}
+ROB_WORDS = {"low": "low", "some_concerns": "some concerns", "high": "high", "": "not assessed"}
 TOP = 46
 ROW_HEIGHT = 26
 AXIS_SPACE = 78
@@ -35,6 +41,8 @@ DIAMOND_HALF_HEIGHT = 8
 RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 LINEAR_STEPS = (1, 2, 2.5, 5)
 TARGET_TICKS = 6
+# The interval method as the pooled row names it.
+CI_LABELS = {"wald": "Wald CI", "hk": "HKSJ CI", "hk_adhoc": "HKSJ ad hoc CI"}
 # Longer study labels would run into the n column; the full label stays in a <title>.
 MAX_LABEL_CHARS = 34
 RETRACTED_MARK = "† retracted"
@@ -51,6 +59,8 @@ class ForestRow:
     ci_high: float
     weight: float | None = None
     retracted: bool = False
+    # (overall RoB 2 judgement code, "" when not assessed; review) per review.
+    rob: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,14 +79,21 @@ def plot_for(synthesis: Synthesis) -> ForestPlot:
     scale = synthesis.scale
     rows = [
         ForestRow(
-            r.label, r.n, r.effect.estimate, r.ci_low, r.ci_high, r.weight, r.retraction is not None
+            r.label,
+            r.n,
+            r.effect.estimate,
+            r.ci_low,
+            r.ci_high,
+            r.weight,
+            r.retraction is not None,
+            tuple((j.overall, j.short_appraiser) for j in r.risk_of_bias) or (("", ""),),
         )
         for r in synthesis.rows
     ]
     pooled = None
     if (result := synthesis.result) is not None:
         pooled = ForestRow(
-            f"Pooled ({result.method})",
+            f"Pooled ({result.method}, {CI_LABELS[result.ci_method]})",
             synthesis.participants,
             result.estimate,
             result.ci_low,
@@ -85,13 +102,18 @@ def plot_for(synthesis: Synthesis) -> ForestPlot:
         )
     return ForestPlot(
         title=f"Forest plot: {synthesis.family.name}",
-        description=synthesis.summary,
+        description=synthesis.summary + _attribution(synthesis),
         axis_label=_axis_label(scale),
         rows=rows,
         pooled=pooled,
         is_ratio=bool(scale and scale.is_ratio),
         direction=synthesis.family.direction,
     )
+
+
+def _attribution(synthesis: Synthesis) -> str:
+    # ODC-BY: the Metapsy dataset is credited wherever its numbers appear.
+    return f" Data: {METAPSY_ATTRIBUTION}." if synthesis.options.source == "metapsy" else ""
 
 
 def _axis_label(scale) -> str:
@@ -189,6 +211,7 @@ def render_svg(plot: ForestPlot, id_prefix: str = "forest") -> str:
         _text(N_X, TOP - 16, "n", "end"),
         _text(TEXT_X, TOP - 16, "Estimate (95% CI)"),
         _text(WEIGHT_X, TOP - 16, "Weight", "end"),
+        _text(ROB_X, TOP - 16, "RoB", "middle"),
         "</g>",
     ]
     if not plot.rows:
@@ -215,6 +238,7 @@ def render_svg(plot: ForestPlot, id_prefix: str = "forest") -> str:
                 f"{shown(row.estimate)} ({shown(row.ci_low)} to {shown(row.ci_high)})",
             ),
             _text(WEIGHT_X, y + 4, weight, "end"),
+            *_rob_lights(row, y),
             "</g>",
         ]
     if plot.pooled:
@@ -237,6 +261,19 @@ def render_svg(plot: ForestPlot, id_prefix: str = "forest") -> str:
     parts += _axis(plot, ticks, x, plot_bottom)
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _rob_lights(row: ForestRow, y: float) -> list[str]:
+    """One coloured dot per review's overall RoB 2 judgement, named in its <title>."""
+    lights = []
+    for index, (code, review) in enumerate(row.rob):
+        words = ROB_WORDS[code] + (f" ({review})" if review else "")
+        lights.append(
+            f'<circle class="rob rob-{code or "not-assessed"}" cx="{ROB_X + index * ROB_GAP}" '
+            f'cy="{y:.2f}" r="5" fill="{ROB_COLOURS[code]}"><title>Risk of bias: '
+            f"{escape(words)}</title></circle>"
+        )
+    return lights
 
 
 def _axis(plot: ForestPlot, ticks: list[float], x, plot_bottom: float) -> list[str]:

@@ -15,21 +15,33 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.db.models.functions import Lower, Trim
 
-from evidence.models import EffectEstimate, OutcomeFamily
+from evidence.metapsy_source import load_metapsy_estimates
+from evidence.models import EffectEstimate, OutcomeFamily, RiskOfBias
 from evidence.models.estimates import Direction, se_basis_label
+from evidence.synthesis import (
+    DEFAULT_CI,
+    DEFAULT_METHOD,
+    Z_95,
+    Effect,
+    PooledResult,
+    SynthesisError,
+    convert,
+    pool,
+)
 from evidence.synthesis import SCALE_OF_METRIC as METRIC_SCALES
-from evidence.synthesis import Z_95, Effect, PooledResult, SynthesisError, convert, pool
+from evidence.synthesis_names import CI_NAMES, METHOD_NAMES
 
 PHASE_3 = "PHASE3"
-DEFAULT_METHOD = "DL"
-METHOD_NAMES = {
-    "FE": "Fixed effect (inverse variance)",
-    "DL": "Random effects (DerSimonian-Laird)",
-    "PM": "Random effects (Paule-Mandel)",
-}
-BOOLEAN_OPTIONS = ("include_retracted", "phase3_only", "rct_only", "verified_only")
+BOOLEAN_OPTIONS = (
+    "include_retracted",
+    "phase3_only",
+    "rct_only",
+    "verified_only",
+    "exclude_high_rob",
+)
 
 
 @dataclass(frozen=True)
@@ -61,18 +73,29 @@ class Options:
     """Sensitivity options; the defaults are the headline analysis."""
 
     method: str = DEFAULT_METHOD
+    ci: str = DEFAULT_CI
     include_retracted: bool = False
     phase3_only: bool = False
     rct_only: bool = False
     verified_only: bool = False
+    exclude_high_rob: bool = False
+    source: str = "published"
 
     @property
     def method_name(self) -> str:
         return METHOD_NAMES[self.method]
 
+    @property
+    def ci_name(self) -> str:
+        return CI_NAMES[self.ci]
+
     def as_query(self) -> dict[str, str]:
         """The GET parameters that reproduce these options (defaults left out)."""
         query = {} if self.method == DEFAULT_METHOD else {"method": self.method}
+        if self.ci != DEFAULT_CI:
+            query["ci"] = self.ci
+        if self.source != "published":
+            query["source"] = self.source
         query.update({name: "1" for name in BOOLEAN_OPTIONS if getattr(self, name)})
         return query
 
@@ -129,6 +152,11 @@ class StudyRow:
         source = self.estimate.source_publication
         return source if source is not None and source.is_retracted else None
 
+    @property
+    def risk_of_bias(self) -> list:
+        """Published RoB 2 judgements of this estimate, one per review (never merged)."""
+        return list(self.estimate.risk_of_bias.all())
+
 
 @dataclass(frozen=True)
 class Exclusion:
@@ -172,6 +200,11 @@ def _is_phase3(estimate: EffectEstimate) -> bool:
     return trial is not None and any(p.code == PHASE_3 for p in trial.phases.all())
 
 
+def high_risk_judges(estimate: EffectEstimate) -> list[str]:
+    """The reviews that judged this estimate at high overall risk of bias (RoB 2)."""
+    return [j.short_appraiser for j in estimate.risk_of_bias.all() if j.overall == "high"]
+
+
 def selection_reasons(estimate: EffectEstimate, family: OutcomeFamily, options: Options):
     """Why the options leave this estimate out (empty when they keep it)."""
     reasons = []
@@ -188,6 +221,8 @@ def selection_reasons(estimate: EffectEstimate, family: OutcomeFamily, options: 
     if options.verified_only and not estimate.verified:
         note = f": {estimate.unverified_note}" if estimate.unverified_note else ""
         reasons.append(f"not verified{note}")
+    if options.exclude_high_rob and (high := high_risk_judges(estimate)):
+        reasons.append(f"judged at high risk of bias ({', '.join(high)})")
     if estimate.metric not in family.metrics:
         reasons.append(f"its metric ({estimate.get_metric_display()}) is not one this family pools")
     return reasons
@@ -281,6 +316,7 @@ def _pool_rows(synthesis: Synthesis) -> None:
             [r.effect.estimate for r in rows],
             [r.effect.se for r in rows],
             synthesis.options.method,
+            synthesis.options.ci,
         )
     except SynthesisError as error:
         synthesis.message = f"These estimates cannot be pooled: {error}."
@@ -357,8 +393,11 @@ def load_estimates(families: Sequence[OutcomeFamily]) -> dict[int, list[EffectEs
         EffectEstimate.objects.public_evidence()
         .annotate(measure_key=Lower(Trim("outcome_measure")))
         .filter(measure_key__in=wanted)
-        .select_related("trial", "source_publication")
-        .prefetch_related("trial__phases")
+        .select_related("trial__lead_sponsor", "source_publication")
+        .prefetch_related(
+            "trial__phases",
+            Prefetch("risk_of_bias", queryset=RiskOfBias.objects.published()),
+        )
     )
     for estimate in estimates:
         for family in families:
@@ -371,7 +410,10 @@ def synthesise_all(
     families: Sequence[OutcomeFamily], options: Options = Options()
 ) -> list[Synthesis]:
     """A synthesis per family, sharing one load of the estimates."""
-    estimates = load_estimates(families)
+    if options.source == "metapsy":
+        estimates = load_metapsy_estimates(families)
+    else:
+        estimates = load_estimates(families)
     return [synthesise(f, estimates[f.pk], options) for f in families]
 
 

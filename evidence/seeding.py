@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from evidence.appraisal_seed import APPRAISAL_FILE, seed_appraisals
 from evidence.models import (
     EffectEstimate,
     OutcomeFamily,
@@ -166,6 +167,8 @@ def load_seed(directory: Path = FIXTURES_DIR) -> SeedReport:
         ledger.record("outcome families", rec["slug"], family)
         report.count("outcome families", True)
     seed_safety_findings(_read(directory, SAFETY_FIXTURE), trials, publications, report)
+    families = {f.slug: f for f in OutcomeFamily.objects.all()}
+    seed_appraisals(_read(directory, APPRAISAL_FILE), families, report)
     ledger.save()
     return report
 

@@ -3,9 +3,11 @@
 Conversions turn what papers report (arm means and SDs, Cohen's d, 95%
 confidence intervals, 2x2 counts) into an estimate with a standard error;
 `pool` combines such estimates by inverse-variance meta-analysis (fixed
-effect, DerSimonian-Laird or Paule-Mandel random effects).
+effect; DerSimonian-Laird, Paule-Mandel or REML random effects) with a
+Wald or Hartung-Knapp-Sidik-Jonkman interval; `leave_one_out` and
+`cumulative` repeat it over subsets (numerical core in `estimators`).
 
-Pure Python on top of statsmodels/scipy, so it can be tested without Django.
+Pure Python on top of numpy/scipy, so it can be tested without Django.
 Every function raises `SynthesisError` (a ValueError) for input it cannot
 use, with a message fit to show a user.
 """
@@ -18,22 +20,21 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import stats
-from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions
+from statsmodels.stats.meta_analysis import effectsize_2proportions
+
+from evidence import estimators
 
 # z quantile used to read a standard error off a reported 95% CI; the
 # Cochrane Handbook's divisor 3.92 is 2 x 1.96, this is the same but sharper.
 Z_95 = 1.959964
 CONFIDENCE = 0.95
-METHODS = ("FE", "DL", "PM")
-RANDOM_EFFECTS_METHODS = ("DL", "PM")
-# statsmodels' tau² estimator for each method; combine_effects always also
-# returns the fixed-effect fit, so "FE" can take any of them.
-_STATSMODELS_RE = {"DL": "dl", "PM": "pm", "FE": "dl"}
-# statsmodels' Paule-Mandel stops when |Q(tau2) - (k-1)| < atol (default
-# 1e-5). Do not tighten it: any step whose Q lands a rounding error below
-# k-1 is silently reset to tau2 = 0, and a tight atol makes that likely.
-PM_MAXITER = 100
-PM_CHECK_TOL = 1e-4
+METHODS = ("FE", "DL", "PM", "REML")
+RANDOM_EFFECTS_METHODS = ("DL", "PM", "REML")
+# Summary-effect intervals: normal quantile, Hartung-Knapp-Sidik-Jonkman, and
+# HKSJ with Röver, Knapp & Friede's ad hoc floor (never narrower than Wald).
+CI_METHODS = ("wald", "hk", "hk_adhoc")
+DEFAULT_METHOD = "REML"
+DEFAULT_CI = "wald"
 
 
 class SynthesisError(ValueError):
@@ -54,13 +55,14 @@ class Effect:
         return self.se**2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PooledResult:
-    """Result of `pool`.
+    """Result of `pool`, or of one study alone (k = 1: heterogeneity fields None).
 
-    `weights` are the normalised study weights as fractions summing to 1,
-    in input order. `i2` is in percent. `pi_low`/`pi_high` are the 95%
-    prediction interval, None for "FE" or fewer than 3 studies.
+    `weights`: normalised, in input order. `i2` (from Q) and `i2_tau` (from tau²)
+    in percent. `ci_method` names the summary interval and `df` its t degrees of
+    freedom (None for Wald; then `z` is a z, else a t statistic). `pi_*`: 95%
+    prediction interval (random effects, k >= 3); `tau2_ci_*`: 95% Q-profile.
     """
 
     estimate: float
@@ -69,16 +71,21 @@ class PooledResult:
     ci_high: float
     z: float
     p_value: float
-    tau2: float
-    i2: float
-    q: float
-    q_df: int
-    q_pvalue: float
-    pi_low: float | None
-    pi_high: float | None
     weights: tuple[float, ...]
     k: int
     method: str
+    tau2: float | None = None
+    i2: float | None = None
+    q: float | None = None
+    q_df: int = 0
+    q_pvalue: float | None = None
+    pi_low: float | None = None
+    pi_high: float | None = None
+    ci_method: str = DEFAULT_CI
+    df: int | None = None
+    i2_tau: float | None = None
+    tau2_ci_low: float | None = None
+    tau2_ci_high: float | None = None
 
 
 def _finite(name: str, value: float) -> float:
@@ -204,100 +211,87 @@ def log_risk_ratio(a: int, b: int, c: int, d: int) -> Effect:
 
 
 def _validated_inputs(
-    estimates: Sequence[float], standard_errors: Sequence[float], method: str
-) -> tuple[np.ndarray, np.ndarray, str]:
-    method = str(method).upper()
+    estimates: Sequence[float],
+    standard_errors: Sequence[float],
+    method: str,
+    ci: str,
+    minimum: int = 2,
+) -> tuple[np.ndarray, np.ndarray, str, str]:
+    """Estimates, variances and the normalised method names; raises SynthesisError."""
+    method, ci = str(method).upper(), str(ci).lower()
     if method not in METHODS:
         raise SynthesisError(f"unknown method {method!r}; use one of {METHODS}")
+    if ci not in CI_METHODS:
+        raise SynthesisError(f"unknown interval {ci!r}; use one of {CI_METHODS}")
     if len(estimates) != len(standard_errors):
         raise SynthesisError(
             f"{len(estimates)} estimates but {len(standard_errors)} standard errors"
         )
     if len(estimates) == 0:
         raise SynthesisError("no estimates to pool")
-    if len(estimates) == 1:
+    if len(estimates) < minimum:
         raise SynthesisError("one estimate: nothing to pool")
     effects = [_finite(f"estimate {i + 1}", v) for i, v in enumerate(estimates)]
     ses = [_positive(f"standard error {i + 1}", v) for i, v in enumerate(standard_errors)]
-    return np.array(effects), np.array(ses), method
-
-
-def _check_paule_mandel(effects: np.ndarray, variances: np.ndarray, tau2: float) -> None:
-    # statsmodels discards its convergence flag (and may reset tau2 to 0, see
-    # the note on the PM constants), so check the PM equation Q(tau2) = k - 1
-    # ourselves; tau2 = 0 is only right when Q(0) < k - 1.
-    w = 1 / (variances + tau2)
-    mean = w @ effects / w.sum()
-    excess = w @ (effects - mean) ** 2 - (len(effects) - 1)
-    if not (abs(excess) < PM_CHECK_TOL or (tau2 == 0 and excess < 0)):
-        raise SynthesisError("Paule-Mandel estimate of tau² did not converge")
-
-
-def _prediction_interval(
-    estimate: float, se: float, tau2: float, k: int, method: str
-) -> tuple[float | None, float | None]:
-    # Higgins, Thompson & Spiegelhalter 2009 (t with k-2 df); statsmodels has
-    # no prediction interval for combine_effects.
-    if method not in RANDOM_EFFECTS_METHODS or k < 3:
-        return None, None
-    t_crit = float(stats.t.ppf((1 + CONFIDENCE) / 2, k - 2))
-    half_width = t_crit * math.sqrt(tau2 + se**2)
-    return estimate - half_width, estimate + half_width
+    return np.array(effects), np.array(ses) ** 2, method, ci
 
 
 def pool(
-    estimates: Sequence[float], standard_errors: Sequence[float], method: str = "DL"
+    estimates: Sequence[float],
+    standard_errors: Sequence[float],
+    method: str = DEFAULT_METHOD,
+    ci: str = DEFAULT_CI,
 ) -> PooledResult:
-    """Inverse-variance pooling: "FE", "DL" (default) or "PM".
+    """Inverse-variance pooling of at least two estimates.
 
-    Needs at least two estimates; raises SynthesisError otherwise.
+    method: "FE", "DL", "PM" or "REML" (default); ci: "wald" (normal
+    quantile, default), "hk" (Hartung-Knapp-Sidik-Jonkman, t with k - 1 df)
+    or "hk_adhoc" (HKSJ never narrower than Wald). Raises SynthesisError.
     """
-    effects, ses, method = _validated_inputs(estimates, standard_errors, method)
-    variances = ses**2
-    kwds = {"maxiter": PM_MAXITER} if method == "PM" else {}
-    # statsmodels warns while computing values we discard: its I² when Q == 0
-    # and random-effects SEs from a negative DL tau² (replaced below).
-    with np.errstate(divide="ignore", invalid="ignore"):
-        res = combine_effects(
-            effects, variances, method_re=_STATSMODELS_RE[method], use_t=False, **kwds
-        )
-        ci_fe, ci_re = res.conf_int(alpha=1 - CONFIDENCE, use_t=False)[:2]
-    # statsmodels leaves a negative DL tau² in place (and weights with it);
-    # tau² = 0 makes random effects identical to fixed effect, so use FE.
-    use_fe = method == "FE" or res.tau2 <= 0
-    if use_fe:
-        estimate, se, ci = res.mean_effect_fe, res.sd_eff_w_fe, ci_fe
-        weights, tau2 = res.weights_rel_fe, 0.0
-    else:
-        estimate, se, ci = res.mean_effect_re, res.sd_eff_w_re, ci_re
-        weights, tau2 = res.weights_rel_re, float(res.tau2)
-    if method == "PM":
-        _check_paule_mandel(effects, variances, tau2)
+    y, v, method, ci = _validated_inputs(estimates, standard_errors, method, ci)
+    return PooledResult(**estimators.fit(y, v, method, ci, CONFIDENCE), method=method, ci_method=ci)
 
-    k, q = len(effects), float(res.q)
-    # Q-based I², floored at 0; statsmodels' res.i2 is neither floored nor
-    # defined when Q == 0.
-    i2 = 100 * max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0
-    z = float(estimate / se)
-    pi_low, pi_high = _prediction_interval(float(estimate), float(se), tau2, k, method)
-    return PooledResult(
-        estimate=float(estimate),
-        se=float(se),
-        ci_low=float(ci[0]),
-        ci_high=float(ci[1]),
-        z=z,
-        p_value=float(2 * stats.norm.sf(abs(z))),
-        tau2=tau2,
-        i2=i2,
-        q=q,
-        q_df=k - 1,
-        q_pvalue=float(res.test_homogeneity().pvalue),
-        pi_low=pi_low,
-        pi_high=pi_high,
-        weights=tuple(float(w) for w in weights),
-        k=k,
-        method=method,
-    )
+
+def _pool_subset(y: np.ndarray, v: np.ndarray, method: str, ci: str) -> PooledResult:
+    # One study: its own estimate and Wald interval, nothing pooled, no tau².
+    if len(y) == 1:
+        return PooledResult(**estimators.one_study(y, v, CONFIDENCE), method=method)
+    return pool(list(y), list(np.sqrt(v)), method, ci)
+
+
+def leave_one_out(
+    estimates: Sequence[float],
+    standard_errors: Sequence[float],
+    method: str = DEFAULT_METHOD,
+    ci: str = DEFAULT_CI,
+) -> list[PooledResult]:
+    """The pooled result with each study omitted in turn, in input order.
+
+    With two studies each "pool" is the remaining study on its own.
+    """
+    y, v, method, ci = _validated_inputs(estimates, standard_errors, method, ci)
+    keep = np.ones(len(y), dtype=bool)
+    results = []
+    for index in range(len(y)):
+        keep[index] = False
+        results.append(_pool_subset(y[keep], v[keep], method, ci))
+        keep[index] = True
+    return results
+
+
+def cumulative(
+    estimates: Sequence[float],
+    standard_errors: Sequence[float],
+    method: str = DEFAULT_METHOD,
+    ci: str = DEFAULT_CI,
+) -> list[PooledResult]:
+    """The pooled result after each of the first 1..k studies, in the order given.
+
+    The caller orders the studies (e.g. by publication date); the first
+    result is the first study's own estimate and interval.
+    """
+    y, v, method, ci = _validated_inputs(estimates, standard_errors, method, ci, minimum=1)
+    return [_pool_subset(y[:n], v[:n], method, ci) for n in range(1, len(y) + 1)]
 
 
 # Each reported metric is pooled on one scale; the standardised ones all as

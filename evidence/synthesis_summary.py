@@ -1,6 +1,6 @@
 """Pooled numbers shown on other pages (the trial page and the overview).
 
-Both use the default synthesis (DerSimonian-Laird, retracted sources left
+Both use the default synthesis (REML, retracted sources left
 out) of every outcome family, computed from one load of the estimates, so
 each page adds a constant number of queries however many families exist.
 The templates ``evidence/_trial_synthesis.html`` and

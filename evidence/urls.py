@@ -8,6 +8,7 @@ from evidence.views import (
     publications,
     safety,
     site,
+    snapshots,
     synthesis,
     trial,
 )
@@ -30,4 +31,5 @@ urlpatterns = [
     path("safety/adverse-events/", safety.adverse_events_page, name="safety_adverse_events"),
     path("safety/adverse-events/forest.svg", safety.harm_forest_svg, name="safety_harm_forest"),
     path("evidence/rows.json", synthesis.rows_json, name="rows_json"),
+    path("evidence/snapshots/<int:pk>/", snapshots.snapshot_detail, name="snapshot"),
 ]

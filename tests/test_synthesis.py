@@ -323,8 +323,9 @@ def test_weights_are_fractions_summing_to_one_in_input_order():
     assert sum(pool_bcg("DL").weights) == pytest.approx(1.0)
 
 
-def test_default_method_is_dersimonian_laird_and_method_name_is_case_insensitive():
-    assert pool([0.0, 1.0, 2.0], [0.5, 0.5, 0.5]).method == "DL"
+def test_default_method_is_reml_and_method_name_is_case_insensitive():
+    # Issue 15: REML became the default (Cochrane SMG 2022); it was "DL".
+    assert pool([0.0, 1.0, 2.0], [0.5, 0.5, 0.5]).method == "REML"
     assert pool([0.0, 1.0, 2.0], [0.5, 0.5, 0.5], "pm").method == "PM"
 
 
@@ -350,7 +351,7 @@ def test_one_estimate_is_refused_with_nothing_to_pool():
         ([0.1, 0.2], [0.1, math.inf], "DL"),
         ([0.1, math.inf], [0.1, 0.1], "DL"),  # estimate not finite
         ([0.1, math.nan], [0.1, 0.1], "FE"),
-        ([0.1, 0.2], [0.1, 0.1], "REML"),  # unsupported method
+        ([0.1, 0.2], [0.1, 0.1], "ML"),  # unsupported method (REML is supported since issue 15)
     ],
 )
 def test_pool_rejects_what_it_cannot_pool_with_synthesis_error(estimates, ses, method):

@@ -104,8 +104,9 @@ def test_method_is_chosen_by_query_string(client, seeded, method, name):
     ("query", "message"),
     [
         (
-            {"method": "REML"},
-            "The parameter “method” cannot be “REML”. Allowed values: FE, DL, PM.",
+            # Issue 15 added REML, so the unknown method here is now "ML".
+            {"method": "ML"},
+            "The parameter “method” cannot be “ML”. Allowed values: FE, DL, PM, REML.",
         ),
         (
             {"include_retracted": "yes"},
@@ -172,7 +173,10 @@ def test_forest_svg_download_is_wellformed_with_one_row_per_study(client, seeded
 
 def test_page_embeds_the_plot_and_links_downloads_with_the_same_options(client, seeded):
     page = client.get(PAGE, {"method": "FE", "phase3_only": "on"}).content.decode()
-    assert page.count('role="img"') == 1
+    # Issue 15 added two more images (cumulative forest, estimate over time): 3 in all,
+    # the forest plot once.
+    assert page.count('role="img"') == 3
+    assert page.count('aria-labelledby="forest-title forest-desc"') == 1
     query = "family=ptsd-clinician-rated&amp;method=FE&amp;phase3_only=1"
     assert f'href="{SVG_URL}?{query}" download' in page
     assert f'href="{CSV_URL}?{query}" download' in page

@@ -43,6 +43,11 @@ class OutcomeFamily(models.Model):
     )
     direction = models.CharField(max_length=10, choices=Direction.choices)
     order = models.PositiveSmallIntegerField(default=0)
+    expectancy_note = models.TextField(
+        blank=True,
+        help_text="Editors' flag: expectancy or functional unblinding that threatens this "
+        "family's results, with its source. Shown as a caveat beside the pooled result.",
+    )
 
     history = HistoricalRecords()
 

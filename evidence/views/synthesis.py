@@ -13,19 +13,23 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from evidence.forest import plot_for, render_svg
+from evidence.metapsy_source import ATTRIBUTION, metapsy_notes
 from evidence.models import OutcomeFamily
 from evidence.pooling import (
     BOOLEAN_OPTIONS,
-    METHOD_NAMES,
     Options,
     Synthesis,
     all_families,
     synthesis_for,
 )
-from evidence.synthesis import METHODS
+from evidence.synthesis import CI_METHODS, METHODS
+from evidence.synthesis_names import CI_NAMES, METHOD_NAMES, SOURCES
+from evidence.views.appraisal import appraisal_context
+from evidence.views.living import living_context
 from trials.exports import stream_csv
 
 TRUE_WORDS = ("1", "true", "on")
+SNAPSHOTS_LISTED = 50
 FALSE_WORDS = ("0", "false", "off")
 
 
@@ -54,6 +58,14 @@ def options_from_query(params: QueryDict) -> Options:
         if method.upper() not in METHODS:
             raise BadParameter("method", method, METHODS)
         values["method"] = method.upper()
+    if source := _single(params, "source"):
+        if source.lower() not in SOURCES:
+            raise BadParameter("source", source, list(SOURCES))
+        values["source"] = source.lower()
+    if ci := _single(params, "ci"):
+        if ci.lower() not in CI_METHODS:
+            raise BadParameter("ci", ci, CI_METHODS)
+        values["ci"] = ci.lower()
     for name in BOOLEAN_OPTIONS:
         raw = _single(params, name).lower()
         if raw in TRUE_WORDS:
@@ -104,15 +116,22 @@ def synthesis_page(request):
     if error:
         return error
     query = _query(synthesis.family, synthesis.options)
+    appraisal = appraisal_context(synthesis, families)
     context = {
         "families": families,
         "synthesis": synthesis,
         "options": synthesis.options,
         "methods": METHOD_NAMES.items(),
+        "ci_methods": CI_NAMES.items(),
+        "sources": SOURCES.items(),
+        "metapsy": metapsy_notes(synthesis),
+        "snapshots": synthesis.family.snapshots.all()[:SNAPSHOTS_LISTED],
         "forest": mark_safe(render_svg(plot_for(synthesis))) if synthesis.rows else "",
         "svg_url": f"{reverse('evidence:forest_svg')}?{query}",
         "csv_url": f"{reverse('evidence:rows_csv')}?{query}",
         "json_url": f"{reverse('evidence:rows_json')}?{query}",
+        **appraisal,
+        **living_context(synthesis, appraisal["certainty_phrase"]),
     }
     return render(request, "evidence/synthesis.html", context)
 
@@ -155,6 +174,10 @@ CSV_HEADER = [
     "source_doi",
     "retracted_on",
     "retraction_reason",
+    "pooling_method",
+    "interval_method",
+    "risk_of_bias",
+    "data_source",
 ]
 
 
@@ -169,6 +192,20 @@ def _retraction_cells(row) -> list[str]:
         return ["", ""]
     day = paper.retraction_date.isoformat() if paper.retraction_date else "date not given"
     return [day, paper.retraction_notice or "reason not given"]
+
+
+def _pooling_columns(synthesis: Synthesis) -> list[str]:
+    """The model and interval the pooled result used (blank when nothing was pooled)."""
+    r = synthesis.result
+    return ["", ""] if r is None else [r.method, r.ci_method]
+
+
+def _risk_of_bias_text(row) -> str:
+    """Each review's overall RoB 2 judgement of the row, or "not assessed"."""
+    judgements = row.risk_of_bias
+    if not judgements:
+        return "not assessed"
+    return "; ".join(f"{j.overall_text} ({j.short_appraiser})" for j in judgements)
 
 
 def csv_lines(synthesis: Synthesis) -> Iterator[list]:
@@ -199,6 +236,9 @@ def csv_lines(synthesis: Synthesis) -> Iterator[list]:
             source.short_citation if source else "",
             (source.doi or "") if source else "",
             *_retraction_cells(row),
+            *_pooling_columns(synthesis),
+            _risk_of_bias_text(row),
+            ATTRIBUTION if synthesis.options.source == "metapsy" else "curated published estimate",
         ]
 
 
