@@ -104,6 +104,18 @@ class PartialDateFormField(forms.CharField):
 class UpperMultipleChoiceField(forms.MultipleChoiceField):
     """Codes are case-insensitive in the URL (country=no works like country=NO)."""
 
+    def __deepcopy__(self, memo):
+        # Every form copies its fields; the ~250 country choices are immutable
+        # tuples, so share them instead of deep-copying them for each facet's form.
+        choices = self._choices
+        self._choices = []
+        try:
+            result = super().__deepcopy__(memo)
+        finally:
+            self._choices = choices
+        result._choices = choices
+        return result
+
     def to_python(self, value):
         return [v.strip().upper() for v in super().to_python(value)]
 
