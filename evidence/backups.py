@@ -37,7 +37,7 @@ def dump_database(target_dir: Path) -> Path:
     settings_dict = connection.settings_dict
     if connection.vendor == "postgresql":
         if shutil.which("pg_dump") is None:
-            raise BackupError("pg_dump is not installed (Debian: apt-get install postgresql-client)")
+            raise BackupError("pg_dump is missing (Debian: apt-get install postgresql-client)")
         path = target_dir / "database.dump"
         command = ["pg_dump", "-Fc", "--no-owner", "-f", str(path), settings_dict["NAME"]]
         for flag, key in (("-h", "HOST"), ("-p", "PORT"), ("-U", "USER")):

@@ -36,7 +36,8 @@ def test_check_deploy_with_production_settings_prints_no_warning():
 
 def test_production_is_secure_by_default():
     out = run_django(SHOW, **PRODUCTION).stdout.split()
-    assert out == ["True", "31536000", "True", "True", "True", "None", "True", "True", "same-origin"]
+    expected = ["True", "31536000", "True", "True", "True", "None", "True", "True", "same-origin"]
+    assert out == expected
 
 
 def test_each_protection_can_be_switched_off_for_a_plain_http_intranet():

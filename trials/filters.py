@@ -10,8 +10,8 @@ import re
 import django_filters
 import pycountry
 from django import forms
-from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.db import connection
 from django.db.models import F
 
