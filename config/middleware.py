@@ -67,6 +67,7 @@ class HealthCheckMiddleware:
         healthy, report = health()
         response = JsonResponse(report, status=200 if healthy else 503)
         response["Cache-Control"] = "no-store"
+        response["Content-Length"] = str(len(response.content))
         return response
 
 

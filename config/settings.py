@@ -256,5 +256,7 @@ LOGGING = {
         # No handlers of their own (Django's defaults would print tracebacks twice).
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # django-axes announces its version at every start-up.
+        "axes": {"level": "WARNING"},
     },
 }
