@@ -13,7 +13,7 @@ from tests.ctgov_studies import mdma_study, run_import
 from tests.test_import_ctgov import write_files
 from trials.models import ImportRun, Trial
 
-pytestmark = pytest.mark.skipif(
+sqlite_only = pytest.mark.skipif(
     connections["default"].vendor == "postgresql",
     reason="on PostgreSQL the advisory lock tells live runs from dead ones",
 )
@@ -27,6 +27,7 @@ def live_process():
     process.wait()
 
 
+@sqlite_only
 def test_force_unlock_refuses_while_the_recorded_process_is_alive(
     transactional_db, tmp_path, live_process
 ):
@@ -44,6 +45,7 @@ def test_force_unlock_refuses_while_the_recorded_process_is_alive(
     assert not Trial.objects.exists()
 
 
+@sqlite_only
 def test_force_unlock_closes_a_run_whose_process_has_died(transactional_db, tmp_path):
     dead = subprocess.Popen(["true"])
     dead.wait()
