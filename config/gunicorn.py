@@ -15,8 +15,9 @@ worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, _cores)))
 # Many cheap threads: a client that trickles its headers holds one until it is done.
 threads = int(os.environ.get("WEB_THREADS", 32))
-# Connections each worker keeps open; slow clients beyond this wait in the backlog.
-worker_connections = int(os.environ.get("WEB_CONNECTIONS", 1000))
+# A worker takes no more connections than it has threads: a worker whose threads
+# are all held by slow clients stops accepting, and the other workers answer.
+worker_connections = int(os.environ.get("WEB_CONNECTIONS", threads))
 # A request that takes longer than this is killed and its worker restarted.
 timeout = int(os.environ.get("WEB_TIMEOUT", 30))
 graceful_timeout = 30
