@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed sync lint format benchmark screenshots clean
+.PHONY: run serve backup test install migrate seed sync lint format benchmark screenshots clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
@@ -23,6 +23,17 @@ seed: migrate
 
 run: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production: static files, migrations, then gunicorn (config/gunicorn.py) with
+# threaded workers. PORT (8000), WEB_CONCURRENCY, BIND (127.0.0.1:$PORT).
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/python manage.py migrate --noinput
+	exec $(BIN)/gunicorn --config config/gunicorn.py config.wsgi:application
+
+# A consistent database dump plus the portable curated export, in backups/<time>/.
+backup: install
+	$(BIN)/python manage.py backup --dir $(or $(BACKUP_DIR),backups)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

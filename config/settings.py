@@ -44,12 +44,21 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "csp",
     "trials",
     "evidence",
 ]
 
 MIDDLEWARE = [
+    # First: every request gets an id and one log line, and /healthz answers before
+    # host checks and redirects (a load balancer probes by address, over plain HTTP).
+    "config.middleware.RequestLogMiddleware",
+    "config.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # NUL and control characters never reach a view, a query or the database.
+    "config.middleware.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -132,9 +141,62 @@ STORAGES = {
     },
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+# Security headers and HTTPS. Secure by default when DEBUG is off; each can be turned
+# off from the environment (for a plain-HTTP intranet), see README "Operations".
+_PRODUCTION = not DEBUG
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _PRODUCTION)
+# The load balancer probes /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is a commitment that is slow to undo, so it is opt-in.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _PRODUCTION)
+# Behind a proxy that terminates TLS: the header it sets, e.g. "X-Forwarded-Proto".
+# Only set this when the proxy always overwrites the header; otherwise a client
+# could claim to be on HTTPS.
+_proxy_ssl_header = env_str("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_ssl_header.strip().upper().replace("-", "_"),
+        "https",
+    )
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Headers Django has no setting for (config.middleware.SecurityHeadersMiddleware);
+# an empty value sends no header.
+PERMISSIONS_POLICY = env_str(
+    "PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+)
+CROSS_ORIGIN_RESOURCE_POLICY = env_str("CROSS_ORIGIN_RESOURCE_POLICY", "same-origin")
+if not SECURE_HSTS_PRELOAD:
+    # check --deploy nags about preload; leaving it off is the documented choice.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Content-Security-Policy (django-csp): no inline scripts or styles anywhere; the
+# pages use only the site stylesheet, and charts are SVG with presentation attributes.
+_CSP_SELF = ("'self'",)
+CONTENT_SECURITY_POLICY = (
+    {
+        "DIRECTIVES": {
+            "default-src": _CSP_SELF,
+            "script-src": _CSP_SELF,
+            "style-src": _CSP_SELF,
+            "img-src": ("'self'", "data:"),
+            "font-src": _CSP_SELF,
+            "connect-src": _CSP_SELF,
+            "object-src": ("'none'",),
+            "base-uri": ("'none'",),
+            "form-action": _CSP_SELF,
+            "frame-ancestors": ("'none'",),
+        }
+    }
+    if env_bool("CSP_ENABLED", True)
+    else None
+)
+# After signing in, an unsafe ?next= falls back here, not to /accounts/profile/.
+LOGIN_REDIRECT_URL = "/admin/"
 
 # django-axes: lock an account+address out after repeated failed admin logins.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
@@ -177,9 +239,40 @@ CTGOV_TOPIC_TERMS = [
     if term.strip()
 ]
 
+# Health check: 503 when the last successful import is older than this (0: not checked).
+HEALTH_MAX_IMPORT_AGE_HOURS = env_float("HEALTH_MAX_IMPORT_AGE_HOURS", 0.0)
+
+# Logs: one structured line per event on stderr (LOG_FORMAT "kv" key=value, or
+# "json" lines), each carrying the request id. Django's own loggers hand their
+# records to the root handler, so a 500's traceback is written once.
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOG_FORMAT = env_str("LOG_FORMAT", "kv").lower()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(f"LOG_LEVEL={LOG_LEVEL!r} is not DEBUG/INFO/WARNING/ERROR.")
+if LOG_FORMAT not in ("kv", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not kv or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+    "formatters": {
+        "kv": {"()": "config.logs.KeyValueFormatter"},
+        "json": {"()": "config.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        # No handlers of their own (Django's defaults would print tracebacks twice).
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # django-axes announces its version at every start-up.
+        "axes": {"level": "WARNING"},
+    },
 }

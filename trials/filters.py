@@ -9,6 +9,7 @@ import django_filters
 import pycountry
 from django import forms
 from django.contrib.postgres.search import SearchRank
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.db import connection
 from django.db.models import F, Q
 
@@ -67,10 +68,27 @@ SORT_KEYS = {
 }
 
 
+# PostgreSQL refuses NUL in text; other control characters are never meant.
+# (config.middleware refuses them for every URL first; these keep the form honest.)
+NO_CONTROL_CHARACTERS = RegexValidator(
+    r"[\x00-\x1f\x7f-\x9f]", "Remove the control character.", inverse_match=True
+)
+
+
 class TextListField(forms.Field):
     """A repeatable free-text parameter (?condition=A&condition=B)."""
 
     widget = forms.SelectMultiple
+    default_validators = [ProhibitNullCharactersValidator()]
+
+    def validate(self, value):
+        super().validate(value)
+        for item in value:
+            for validator in (*self.default_validators, NO_CONTROL_CHARACTERS):
+                validator(item)
+
+    def run_validators(self, value):
+        """Validators run per value in validate(), not on the list."""
 
     def to_python(self, value):
         if not value:
@@ -93,6 +111,18 @@ class PartialDateFormField(forms.CharField):
 class UpperMultipleChoiceField(forms.MultipleChoiceField):
     """Codes are case-insensitive in the URL (country=no works like country=NO)."""
 
+    def __deepcopy__(self, memo):
+        # Every form copies its fields; the ~250 country choices are immutable
+        # tuples, so share them instead of deep-copying them for each facet's form.
+        choices = self._choices
+        self._choices = []
+        try:
+            result = super().__deepcopy__(memo)
+        finally:
+            self._choices = choices
+        result._choices = choices
+        return result
+
     def to_python(self, value):
         return [v.strip().upper() for v in super().to_python(value)]
 
@@ -109,13 +139,39 @@ class CodeListFilter(django_filters.MultipleChoiceFilter):
     field_class = UpperMultipleChoiceField
 
 
+class AsciiNumberMixin:
+    """Numbers in the URL are ASCII: int() and Decimal() also read "١٢" as 12."""
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        if isinstance(value, str) and not value.isascii():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class AsciiIntegerField(AsciiNumberMixin, forms.IntegerField):
+    pass
+
+
+class AsciiDecimalField(AsciiNumberMixin, forms.DecimalField):
+    pass
+
+
 class IntegerFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = AsciiIntegerField
+
+
+class DecimalFilter(django_filters.NumberFilter):
+    field_class = AsciiDecimalField
 
 
 class TrialFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search", method="filter_q", max_length=MAX_Q_LENGTH, strip=True
+        label="Search",
+        method="filter_q",
+        max_length=MAX_Q_LENGTH,
+        strip=True,
+        validators=[NO_CONTROL_CHARACTERS],
     )
     condition = TextListFilter(label="Condition", method="filter_condition")
     phase = CodeListFilter(label="Phase", choices=PHASE_CHOICES, method="filter_phase")
@@ -139,10 +195,10 @@ class TrialFilter(django_filters.FilterSet):
     )
     # Both dose bounds apply to the same arm, whose initial mg range must overlap them;
     # they are handled together in filter_queryset.
-    min_dose_mg = django_filters.NumberFilter(
+    min_dose_mg = DecimalFilter(
         label="Dose per session at least (mg)", method="keep", min_value=0, max_digits=6
     )
-    max_dose_mg = django_filters.NumberFilter(
+    max_dose_mg = DecimalFilter(
         label="Dose per session at most (mg)", method="keep", min_value=0, max_digits=6
     )
     sort = django_filters.ChoiceFilter(

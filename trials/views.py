@@ -5,6 +5,8 @@ the last page answers 404 with a link to the last page (not a silent redirect, s
 shared link that went stale says so).
 """
 
+import re
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
@@ -26,13 +28,15 @@ DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 FORMATS = ("", "html", "csv", "json")
 NOT_FILTERS = {"sort", "page", "page_size", "format"}
+# ASCII digits only: str.isdigit() also accepts "²" and "①", which int() refuses.
+DIGITS = re.compile(r"[0-9]+")
 
 
 def _positive_int(params, name, default, maximum=None):
     raw = params.get(name, "").strip()
     if not raw:
         return default, None
-    if not raw.isdigit() or int(raw) < 1:
+    if not DIGITS.fullmatch(raw) or int(raw) < 1:
         return None, f"“{raw[:50]}” is not a whole number of 1 or more."
     if maximum is not None and int(raw) > maximum:
         return None, f"{raw} is too many; at most {maximum} trials fit on a page."

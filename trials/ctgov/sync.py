@@ -17,6 +17,8 @@ other run is alive and closes it as failed; on SQLite `--force-unlock` does.
 """
 
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -172,6 +174,28 @@ def _close_stale(now: datetime, why: str) -> list[str]:
     return lines
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists on this host (signal 0 only checks)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
+def _refuse_if_alive() -> None:
+    """--force-unlock must never close the run of a process that is still working."""
+    host = socket.gethostname()
+    for running in ImportRun.objects.filter(status=ImportRun.Status.RUNNING):
+        if running.pid and running.host == host and process_alive(running.pid):
+            raise ImportRefused(
+                f"not unlocking: run {running.pk} is still alive (process {running.pid} "
+                f"on {host}, started {running.started_at:%Y-%m-%d %H:%M:%S %Z}); exiting."
+            )
+
+
 def _start_run(options: RunOptions, now: datetime, lock: RunLock) -> tuple[ImportRun, list[str]]:
     notes = []
     if not lock.acquire():
@@ -179,8 +203,11 @@ def _start_run(options: RunOptions, now: datetime, lock: RunLock) -> tuple[Impor
     if lock.connection is not None:
         notes += _close_stale(now, "its process ended without finishing (the run lock was free)")
     elif options.force_unlock:
+        _refuse_if_alive()
         notes += _close_stale(now, "closed by --force-unlock")
     run = ImportRun(
+        pid=os.getpid(),
+        host=socket.gethostname()[:255],
         started_at=now,
         mode=options.mode,
         query=options.query if options.mode == QUERY else " ".join(options.nct_ids),
@@ -233,7 +260,25 @@ def run_import(options: RunOptions, progress: Callable[[str], None] = lambda lin
             record_refusals(run, summary, now)
             _save_run(run, summary, finished=True)
         lock.release()
+        _log_summary(options, summary)
     return summary
+
+
+def _log_summary(options: RunOptions, summary: RunSummary) -> None:
+    """One structured line per run for the operator's logs (errors at ERROR level)."""
+    level = logging.ERROR if summary.status == ImportRun.Status.FAILED else logging.INFO
+    fields = ("fetched", "created", "updated", "unchanged", "errors", "pages", "run_id")
+    # Prefixed: "created" is already a LogRecord attribute.
+    extra = {f"import_{name}": getattr(summary, name) for name in fields}
+    extra |= {
+        "status": str(summary.status),
+        "mode": options.mode,
+        "dry_run": options.dry_run,
+        "duration_s": round(summary.duration, 2),
+    }
+    if summary.error_text:
+        extra["error"] = summary.error_text[:500]
+    logger.log(level, "import finished", extra=extra)
 
 
 def _save_run(run: ImportRun, summary: RunSummary, finished: bool = False) -> None:

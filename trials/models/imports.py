@@ -42,6 +42,9 @@ class ImportRun(models.Model):
     data_timestamp = models.CharField(max_length=40, blank=True)
     error_text = models.TextField(blank=True)
     log = models.TextField(blank=True)
+    # Which process runs it, so --force-unlock can tell a live run from a dead one.
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    host = models.CharField(max_length=255, blank=True)
 
     objects = ImportRunQuerySet.as_manager()
 

@@ -1,0 +1,104 @@
+"""Backups: a consistent database dump plus a portable export of the curated data.
+
+The dump (`pg_dump -Fc` on PostgreSQL, SQLite's online backup API on SQLite) restores
+the same database engine exactly. The curated export is Django JSON with natural keys
+for users, groups and permissions, so `restore_curated` loads it into a fresh database
+of either engine: editors' records, field locks, review history and the trials they
+refer to.
+"""
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from django.apps import apps
+from django.contrib.postgres.search import SearchVector
+from django.core import serializers
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from trials.models import FieldLock, Trial
+
+# What the curated export holds: our two apps (every model, histories included),
+# and the accounts that edited them.
+EXPORT_LABELS = ["auth.group", "auth.user", "trials", "evidence"]
+CURATED_EXPORT = "curated.json"
+
+
+class BackupError(Exception):
+    """The backup could not be written; the message says why."""
+
+
+def dump_database(target_dir: Path) -> Path:
+    """A consistent copy of the whole database in target_dir; returns its path."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "postgresql":
+        if shutil.which("pg_dump") is None:
+            raise BackupError("pg_dump is missing (Debian: apt-get install postgresql-client)")
+        path = target_dir / "database.dump"
+        command = ["pg_dump", "-Fc", "--no-owner", "-f", str(path), settings_dict["NAME"]]
+        for flag, key in (("-h", "HOST"), ("-p", "PORT"), ("-U", "USER")):
+            if settings_dict.get(key):
+                command[1:1] = [flag, str(settings_dict[key])]
+        env = {"PGPASSWORD": settings_dict["PASSWORD"]} if settings_dict.get("PASSWORD") else {}
+        result = subprocess.run(command, capture_output=True, text=True, env=os.environ | env)
+        if result.returncode:
+            raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+        return path
+    path = target_dir / "database.sqlite3"
+    connection.ensure_connection()
+    # The online backup API copies a consistent snapshot while others keep writing.
+    destination = sqlite3.connect(path)
+    try:
+        connection.connection.backup(destination)
+    finally:
+        destination.close()
+    return path
+
+
+def export_curated(path: Path) -> None:
+    call_command(
+        "dumpdata",
+        *EXPORT_LABELS,
+        natural_foreign=True,
+        natural_primary=True,
+        indent=1,
+        output=str(path),
+        verbosity=0,
+    )
+
+
+def restore_curated(path: Path) -> None:
+    """Load an export into a fresh, migrated database, all or nothing."""
+    with transaction.atomic():
+        call_command("loaddata", str(path), verbosity=0)
+        if connection.vendor == "postgresql":
+            # Rebuilt rather than trusted: the export may come from SQLite, which has none.
+            Trial.objects.update(search_vector=SearchVector("search_text", config="english"))
+
+
+def curated_models() -> list:
+    """Editors' records: evidence, field locks, and the history of every record."""
+    models = list(apps.get_app_config("evidence").get_models()) + [FieldLock]
+    models += [m for m in apps.get_models() if m.__name__.startswith("Historical")]
+    return sorted(set(models), key=lambda m: m._meta.label)
+
+
+def curated_counts() -> dict[str, int]:
+    return {m._meta.label: m.objects.count() for m in curated_models()}
+
+
+def curated_checksum() -> str:
+    """A SHA-256 over the curated records, serialised in primary-key order."""
+    digest = hashlib.sha256()
+    for model in curated_models():
+        digest.update(model._meta.label.encode())
+        rows = model.objects.order_by("pk")
+        data = serializers.serialize(
+            "json", rows, use_natural_foreign_keys=True, use_natural_primary_keys=False
+        )
+        digest.update(data.encode())
+    return digest.hexdigest()
