@@ -4,6 +4,7 @@ Defaults work on a laptop: SQLite in the project folder, DEBUG on. Production
 sets DATABASE_URL=postgres://..., DEBUG=false, SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -42,13 +43,20 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "trials",
     "evidence",
+    "public",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware, as django-cors-headers asks.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -167,3 +175,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Public API, feeds and data package (public/): the DRF and OpenAPI settings live with the app.
+from public.settings import *  # noqa: E402, F403
+
+# Anonymous API requests per address, e.g. 120/min (s, min, hour, day).
+API_ANON_RATE = env_str("API_ANON_RATE", "120/min")
+if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", API_ANON_RATE):
+    raise ImproperlyConfigured(
+        f"API_ANON_RATE must look like 120/min (number/s|min|hour|day), not {API_ANON_RATE!r}."
+    )
+DATA_PACKAGE_DIR = Path(env_str("DATA_PACKAGE_DIR", str(BASE_DIR / "data")))

@@ -7,4 +7,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("trials.urls")),
     path("", include("evidence.urls")),
+    path("", include("public.urls")),
 ]

@@ -1,0 +1,30 @@
+"""Everything the public app serves: the API and its docs, feeds, citations, the data package."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from public import citation_views
+
+app_name = "public"
+
+urlpatterns = [
+    path("api/v1/", include("public.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="public:schema"), name="docs"),
+    path(
+        "cite/publications/<int:pk>.<str:fmt>",
+        citation_views.publication_citation,
+        name="publication-citation",
+    ),
+    path(
+        "cite/publications.<str:fmt>",
+        citation_views.publications_citation,
+        name="publications-citation",
+    ),
+    path("cite/trials/<str:key>.<str:fmt>", citation_views.trial_citation, name="trial-citation"),
+    path(
+        "cite/syntheses/<slug:slug>.<str:fmt>",
+        citation_views.synthesis_citation,
+        name="synthesis-citation",
+    ),
+]
