@@ -44,7 +44,7 @@ class Reference:
 
 
 def split_authors(text: str) -> list[str]:
-    """'Mitchell JM, Bogenschutz M, …' -> ['Mitchell JM', 'Bogenschutz M'] (the ellipsis dropped)."""
+    """'Mitchell JM, Bogenschutz M, …' -> ['Mitchell JM', 'Bogenschutz M'], ellipsis dropped."""
     names = [part.strip() for part in re.split(r"[,;]", text or "")]
     return [n for n in names if n and not _ELLIPSIS.match(n)]
 
