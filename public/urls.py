@@ -1,9 +1,10 @@
 """Everything the public app serves: the API and its docs, feeds, citations, the data package."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from public import citation_views
+from public.api.base import NotFoundView
 
 app_name = "public"
 
@@ -27,4 +28,5 @@ urlpatterns = [
         citation_views.synthesis_citation,
         name="synthesis-citation",
     ),
+    re_path(r"^api/", NotFoundView.as_view(), name="api-not-found"),
 ]
