@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from public import citation_views
+from public import citation_views, feeds
 from public.api.base import NotFoundView
 
 app_name = "public"
@@ -28,5 +28,10 @@ urlpatterns = [
         citation_views.synthesis_citation,
         name="synthesis-citation",
     ),
+    path("feeds/trials/", feeds.TrialSearchFeed(), name="trial-search-feed"),
+    path("feeds/trials/<str:key>/changes/", feeds.TrialChangesFeed(), name="trial-changes-feed"),
+    path("feeds/milestones/", feeds.MilestoneFeed(), name="milestones-feed"),
+    path("feeds/publications/", feeds.PublicationFeed(), name="publications-feed"),
+    path("feeds/retractions/", feeds.RetractionFeed(), name="retractions-feed"),
     re_path(r"^api/", NotFoundView.as_view(), name="api-not-found"),
 ]
