@@ -1,6 +1,6 @@
 """/api/v1/syntheses/<family>/: the pooled result and its rows, as /evidence/ computes them."""
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -10,10 +10,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from evidence.models import OutcomeFamily
-from evidence.pooling import BOOLEAN_OPTIONS, synthesis_for
+from evidence.pooling import BOOLEAN_OPTIONS, Options, synthesis_for
 from evidence.synthesis import METHODS
+from evidence.views.synthesis import FALSE_WORDS, TRUE_WORDS, options_from_query
 from evidence.views.synthesis import BadParameter as BadSynthesisParameter
-from evidence.views.synthesis import options_from_query
 from public.api.base import PublicView, problems
 from public.api.evidence_serializers import EstimateSerializer, FamilySerializer
 from public.api.http import BadParameter
@@ -109,18 +109,24 @@ def synthesis_data(synthesis, context) -> dict:
     }
 
 
-SYNTHESIS_PARAMETERS = [
-    OpenApiParameter("method", str, enum=list(METHODS), description="FE, DL (default) or PM."),
-    *[
-        OpenApiParameter(name, str, enum=["1", "0", "true", "false", "on", "off"])
-        for name in BOOLEAN_OPTIONS
-    ],
-]
+def synthesis_parameters() -> list[OpenApiParameter]:
+    """One query parameter per sensitivity option the pooling module defines."""
+    found = []
+    for option in fields(Options):
+        if option.name == "method":
+            found.append(
+                OpenApiParameter("method", str, enum=list(METHODS), description="FE, DL or PM.")
+            )
+        elif option.name in BOOLEAN_OPTIONS:
+            found.append(OpenApiParameter(option.name, str, enum=list(TRUE_WORDS + FALSE_WORDS)))
+        else:
+            found.append(OpenApiParameter(option.name, str, description="See /evidence/."))
+    return found
 
 
 @extend_schema(
     summary="Pool a family's published estimates with the evidence page's options",
-    parameters=SYNTHESIS_PARAMETERS,
+    parameters=synthesis_parameters(),
     responses={200: SynthesisSerializer, **problems(400, 404)},
 )
 class SynthesisDetail(PublicView):
