@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -108,7 +109,7 @@ class TrialSearchFeed(AtomFeed):
                 t.published_at or t.created_at,
                 t.brief_title,
             )
-            for t in trials.order_by("-published_at", "-pk")[:ENTRIES]
+            for t in trials.order_by(F("published_at").desc(nulls_last=True), "-pk")[:ENTRIES]
         ]
         changes = (
             TrialChange.objects.filter(
@@ -187,7 +188,9 @@ class PublicationFeed(AtomFeed):
         return reverse("evidence:publications")
 
     def items(self):
-        publications = Publication.objects.published().order_by("-published_at", "-pk")
+        publications = Publication.objects.published().order_by(
+            F("published_at").desc(nulls_last=True), "-pk"
+        )
         return [
             Entry(
                 f"publication:{p.pk}",

@@ -2,6 +2,7 @@
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.negotiation import DefaultContentNegotiation
 
 from public import citation_views, data_views, feeds
 from public.api.base import NotFoundView
@@ -10,7 +11,12 @@ app_name = "public"
 
 urlpatterns = [
     path("api/v1/", include("public.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # YAML by default; JSON with Accept: application/vnd.oai.openapi+json.
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(content_negotiation_class=DefaultContentNegotiation),
+        name="schema",
+    ),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="public:schema"), name="docs"),
     path(
         "cite/publications/<int:pk>.<str:fmt>",

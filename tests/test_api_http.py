@@ -125,6 +125,8 @@ def test_the_schema_is_openapi_3_and_the_docs_page_needs_no_cdn(client, db):
     assert schema["openapi"].startswith("3.")
     for path in ("/api/v1/trials/", "/api/v1/syntheses/{slug}/", "/api/v1/import-runs/"):
         assert path in schema["paths"]
+    as_json = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert as_json.json()["openapi"] == schema["openapi"]
     docs = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/" in docs
     assert "cdn" not in docs.lower() and "unpkg" not in docs.lower()
