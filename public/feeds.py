@@ -20,6 +20,8 @@ from trials.filters import TrialFilter
 from trials.models import Trial, TrialChange
 
 SITE = "MDMA Evidence Tracker"
+# Entry ids are tag URIs (RFC 4151): valid Atom ids that stay the same on any host name.
+TAG = "tag:mdma-evidence-tracker,2024:"
 ENTRIES = 50
 # Registry changes a follower of a search is told about.
 FOLLOWED_FIELDS = {
@@ -42,6 +44,18 @@ class Entry:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class Search:
+    trials: object
+    query: str
+
+
+def publication_title(publication) -> str:
+    who = publication.first_author or "Anon."
+    year = f" {publication.year}" if publication.year else ""
+    return f"{who}{year}: {publication.title}"
+
+
 def at_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
 
@@ -57,7 +71,7 @@ class AtomFeed(Feed):
         return entry.link
 
     def item_guid(self, entry):
-        return entry.guid
+        return TAG + entry.guid
 
     item_guid_is_permalink = False
 
@@ -88,22 +102,26 @@ class TrialSearchFeed(AtomFeed):
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request):
-        self.query = request.GET.urlencode()
-        return TrialFilter(request.GET, queryset=Trial.objects.published()).qs
+        # The feed object is shared by all requests, so the search travels with the result.
+        return Search(
+            TrialFilter(request.GET, queryset=Trial.objects.published()).qs,
+            request.GET.urlencode(),
+        )
 
-    def title(self, trials):
+    def title(self, search):
         return f"{SITE}: trials matching your search"
 
-    def link(self, trials):
-        return reverse("trials:list") + (f"?{self.query}" if self.query else "")
+    def link(self, search):
+        return reverse("trials:list") + (f"?{search.query}" if search.query else "")
 
-    def subtitle(self, trials):
+    def subtitle(self, search):
         return "New matching trials and registry changes of status, dates, enrollment, results."
 
-    def items(self, trials):
+    def items(self, search):
+        trials = search.trials
         new = [
             Entry(
-                f"trial:{t.pk}:published",
+                f"trial/{t.pk}/published",
                 f"New trial: {t}",
                 t.get_absolute_url(),
                 t.published_at or t.created_at,
@@ -120,7 +138,7 @@ class TrialSearchFeed(AtomFeed):
         )
         changed = [
             Entry(
-                f"change:{c.pk}",
+                f"change/{c.pk}",
                 f"{c.trial}: {FOLLOWED_FIELDS[c.field]} changed",
                 c.trial.get_absolute_url(),
                 c.created_at,
@@ -149,7 +167,7 @@ class TrialChangesFeed(AtomFeed):
     def items(self, trial):
         return [
             Entry(
-                f"trial:{trial.pk}:{c.source}:{c.when.isoformat()}:{c.field}",
+                f"trial/{trial.pk}/{c.source}/{c.when:%Y%m%dT%H%M%S.%f}/{c.field}",
                 f"{trial}: {c.field} changed ({c.source})",
                 trial.get_absolute_url(),
                 c.when,
@@ -170,7 +188,7 @@ class MilestoneFeed(AtomFeed):
         milestones = RegulatoryMilestone.objects.published().order_by("-date", "-pk")
         return [
             Entry(
-                f"milestone:{m.pk}",
+                f"milestone/{m.pk}",
                 f"{m.when} · {m.agency}: {m.title}",
                 m.get_absolute_url(),
                 at_midnight(m.date),
@@ -193,8 +211,8 @@ class PublicationFeed(AtomFeed):
         )
         return [
             Entry(
-                f"publication:{p.pk}",
-                str(p) + (" [RETRACTED]" if p.is_retracted else ""),
+                f"publication/{p.pk}",
+                publication_title(p) + (" [RETRACTED]" if p.is_retracted else ""),
                 p.get_absolute_url(),
                 p.published_at or p.created_at,
                 p.summary,
@@ -215,8 +233,8 @@ class RetractionFeed(AtomFeed):
         retracted = retracted.order_by("-retraction_date", "-pk")
         return [
             Entry(
-                f"retraction:{p.pk}",
-                f"Retracted: {p}",
+                f"retraction/{p.pk}",
+                f"Retracted: {publication_title(p)}",
                 p.get_absolute_url(),
                 at_midnight(p.retraction_date) if p.retraction_date else p.updated_at,
                 p.retraction_notice,

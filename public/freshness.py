@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.db.models import Max
 
-from evidence.models import EffectEstimate, Publication, RegulatoryMilestone
+from evidence.models import EffectEstimate, OutcomeFamily, Publication, RegulatoryMilestone
 from trials.models import ImportRun, Trial, TrialChange
 
 
@@ -15,6 +15,8 @@ def data_timestamp() -> datetime | None:
         for model in (Trial, Publication, RegulatoryMilestone, EffectEstimate)
     ]
     candidates.append(TrialChange.objects.aggregate(latest=Max("created_at"))["latest"])
+    # Outcome families have no updated_at; their history records every edit.
+    candidates.append(OutcomeFamily.history.aggregate(latest=Max("history_date"))["latest"])
     candidates.append(ImportRun.objects.succeeded().aggregate(latest=Max("finished_at"))["latest"])
     known = [c for c in candidates if c is not None]
     return max(known) if known else None

@@ -28,6 +28,7 @@ def parse_atom(response) -> ET.Element:
         assert entry.find(f"{ATOM}link").get("href").startswith("http")
         assert feed_has_author or entry.find(f"{ATOM}author/{ATOM}name") is not None
         ids.append(entry.find(f"{ATOM}id").text)
+        assert ids[-1].startswith("tag:mdma-evidence-tracker,2024:")  # an IRI, as Atom asks
     assert len(ids) == len(set(ids)), "entry ids must be unique"
     return feed
 
