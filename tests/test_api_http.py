@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_trial, make_trials_bulk
+from tests.test_public_bad_input import BAD_TRIAL_QUERIES
 from trials.curation import State
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +131,14 @@ def test_the_schema_is_openapi_3_and_the_docs_page_needs_no_cdn(client, db):
     docs = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/" in docs
     assert "cdn" not in docs.lower() and "unpkg" not in docs.lower()
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "message"),
+    [bad for bad in BAD_TRIAL_QUERIES if bad[1] not in {"page", "page_size", "format"}],
+)
+def test_the_api_refuses_what_the_trial_page_refuses(client, db, query, param, message):
+    response = client.get(f"/api/v1/trials/?{query}")
+    assert response.status_code == 400
+    (invalid,) = response.json()["invalid_params"]
+    assert invalid["name"] == param and message in invalid["reason"]
