@@ -37,7 +37,7 @@ class PublicView(generics.GenericAPIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        return conditional(request, response, data_timestamp())
+        return conditional(request, response, data_timestamp)
 
 
 class NotFoundView(PublicView):

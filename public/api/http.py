@@ -106,13 +106,17 @@ def etag_for(content: bytes) -> str:
     return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
 
 
-def conditional(request, response, last_modified=None):
-    """Add ETag (a hash of the body) and Last-Modified; answer 304 when the client is current."""
+def conditional(request, response, last_modified=lambda: None):
+    """Add ETag (a hash of the body) and Last-Modified; answer 304 when the client is current.
+
+    ``last_modified`` is a callable, so error answers cost no timestamp queries.
+    """
     if response.status_code != 200 or request.method not in ("GET", "HEAD"):
         return response
     response.render()
     etag = etag_for(response.content)
-    timestamp = int(last_modified.timestamp()) if last_modified else None
+    when = last_modified()
+    timestamp = int(when.timestamp()) if when else None
     response["ETag"] = etag
     if timestamp is not None:
         response["Last-Modified"] = http_date(timestamp)
