@@ -85,3 +85,14 @@ def test_data_page_serves_the_files_the_command_wrote(client, seeded, settings, 
     assert trials_csv["Content-Type"].startswith("text/csv")
     assert client.get("/data/..%2Fdb.sqlite3").status_code == 404
     assert client.get("/data/settings.py").status_code == 404
+
+
+def test_a_rebuild_replaces_the_package_whole_and_leaves_nothing_behind(seeded, tmp_path):
+    target = tmp_path / "data"
+    first = build_package(target)
+    make_trial(slug="new-trial", nct_id="NCT09999998")
+    second = build_package(target)
+    assert [p.name for p in tmp_path.iterdir()] == ["data"]  # no half-built or old folders
+    assert len(rows(target, "trials")) == 19
+    trials_hash = {r["name"]: r["hash"] for r in second["resources"]}["trials"]
+    assert trials_hash != {r["name"]: r["hash"] for r in first["resources"]}["trials"]
