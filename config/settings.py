@@ -45,8 +45,13 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "trials",
     "evidence",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +65,8 @@ MIDDLEWARE = [
     # NUL and control characters never reach a view, a query or the database.
     "config.middleware.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware, as django-cors-headers asks.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -276,3 +283,14 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Public API, feeds and data package (public/): the DRF and OpenAPI settings live with the app.
+from public.settings import *  # noqa: E402, F403
+
+# Anonymous API requests per address, e.g. 120/min (s, min, hour, day).
+API_ANON_RATE = env_str("API_ANON_RATE", "120/min")
+if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", API_ANON_RATE):
+    raise ImproperlyConfigured(
+        f"API_ANON_RATE must look like 120/min (number/s|min|hour|day), not {API_ANON_RATE!r}."
+    )
+DATA_PACKAGE_DIR = Path(env_str("DATA_PACKAGE_DIR", str(BASE_DIR / "data")))

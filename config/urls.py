@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
+    path("", include("public.urls")),
 ]

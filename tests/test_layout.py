@@ -82,3 +82,31 @@ def test_no_python_file_is_over_400_lines():
 def test_models_and_migrations_agree():
     # SystemExit here means a model changed without its migration.
     call_command("makemigrations", check=True, dry_run=True, verbosity=0)
+
+
+def names_public(module: str | None) -> bool:
+    return bool(module) and (module == "public" or module.startswith("public."))
+
+
+def public_imports(path: Path) -> list[str]:
+    """Import statements in `path` that reach into the `public` app (the top layer)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if names_public(alias.name)]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and names_public(node.module):
+            found.append(node.module)
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in IMPORT_FUNCTIONS and names_public(str(node.args[0].value)):
+                found.append(f"{name}({node.args[0].value!r})")
+    return [f"{path.relative_to(REPO_ROOT)}:{name}" for name in found]
+
+
+def test_trials_and_evidence_never_import_public():
+    offenders = []
+    for app in ("trials", "evidence"):
+        for path in python_files(REPO_ROOT / app):
+            offenders += public_imports(path)
+    assert offenders == []

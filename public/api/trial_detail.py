@@ -1,0 +1,107 @@
+"""One trial with every section the trial page shows, and the queryset that loads it."""
+
+from django.db.models import Prefetch
+from rest_framework import serializers
+
+from evidence.models import EffectEstimate, Publication, RegulatoryMilestone
+from public.api.evidence_serializers import (
+    EstimateSerializer,
+    MilestoneSerializer,
+    PublicationRefSerializer,
+)
+from public.api.links import SourceSerializer
+from public.api.trial_serializers import (
+    AdverseEventGroupSerializer,
+    ArmSerializer,
+    ChangeSerializer,
+    IdentifierSerializer,
+    InterventionSerializer,
+    OutcomeMeasureSerializer,
+    ResultOutcomeSerializer,
+    SiteSerializer,
+    TrialSummarySerializer,
+)
+from trials.changes import public_changes
+from trials.models import Arm, ResultOutcome, Site, Trial
+
+
+def trial_list_queryset(trials):
+    return trials.select_related("lead_sponsor").prefetch_related(
+        "phases",
+        "conditions",
+        Prefetch("sites", queryset=Site.objects.only("trial", "country_code")),
+    )
+
+
+def trial_detail_queryset():
+    """Published and withdrawn trials (a withdrawn one answers 410), with every section."""
+    published_trials = Trial.objects.published()
+    return (
+        Trial.objects.publicly_addressable()
+        .select_related("lead_sponsor")
+        .prefetch_related(
+            "phases",
+            "conditions",
+            "collaborators",
+            "identifiers",
+            "sites",
+            "outcome_measures",
+            "adverse_event_groups",
+            "interventions",
+            Prefetch("arms", queryset=Arm.objects.prefetch_related("interventions")),
+            Prefetch(
+                "result_outcomes",
+                queryset=ResultOutcome.objects.prefetch_related(
+                    "groups", "measurements__group", "analyses"
+                ),
+            ),
+            Prefetch(
+                "publications",
+                queryset=Publication.objects.published().order_by("-year", "first_author"),
+            ),
+            Prefetch(
+                "milestones",
+                queryset=RegulatoryMilestone.objects.published().prefetch_related(
+                    Prefetch("trials", queryset=published_trials),
+                    Prefetch("publications", queryset=Publication.objects.published()),
+                ),
+            ),
+            Prefetch(
+                "effect_estimates",
+                queryset=EffectEstimate.objects.published().select_related(
+                    "trial", "source_publication"
+                ),
+            ),
+        )
+    )
+
+
+class TrialDetailSerializer(TrialSummarySerializer):
+    official_title = serializers.CharField()
+    summary = serializers.CharField()
+    why_stopped = serializers.CharField()
+    allocation = serializers.CharField()
+    intervention_model = serializers.CharField()
+    masking = serializers.CharField()
+    primary_purpose = serializers.CharField()
+    collaborators = serializers.SerializerMethodField()
+    identifiers = IdentifierSerializer(many=True)
+    arms = ArmSerializer(many=True)
+    interventions = InterventionSerializer(many=True)
+    sites = SiteSerializer(many=True)
+    outcomes = OutcomeMeasureSerializer(source="outcome_measures", many=True)
+    results = ResultOutcomeSerializer(source="result_outcomes", many=True)
+    adverse_events = AdverseEventGroupSerializer(source="adverse_event_groups", many=True)
+    publications = PublicationRefSerializer(many=True)
+    milestones = MilestoneSerializer(many=True)
+    estimates = EstimateSerializer(source="effect_estimates", many=True)
+    changes = serializers.SerializerMethodField()
+    sources = SourceSerializer(source="source_list", many=True)
+    last_checked_at = serializers.DateTimeField(allow_null=True)
+
+    def get_collaborators(self, trial) -> list[str]:
+        return [o.name for o in trial.collaborators.all()]
+
+    def get_changes(self, trial) -> ChangeSerializer(many=True):
+        """Registry changes applied by imports and editors' published corrections."""
+        return ChangeSerializer(public_changes(trial), many=True).data
