@@ -76,6 +76,11 @@ def _shown(text: str) -> str:
     return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)[:100]
 
 
+def _problem(status: int, title: str, detail: str, **extra) -> JsonResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return JsonResponse(body, status=status, content_type="application/problem+json")
+
+
 class RejectControlCharactersMiddleware:
     """NUL and other control characters: 404 in the path, 400 naming the parameter
     in the query string. Checked once here, so no view or query ever sees them."""
@@ -85,6 +90,8 @@ class RejectControlCharactersMiddleware:
 
     def __call__(self, request):
         if CONTROL.search(request.path):
+            if request.path.startswith("/api/"):
+                return _problem(404, "Not found", "No resource has this address.")
             raise Http404("No page has this address.")
         errors = {}
         for name, values in request.GET.lists():
@@ -95,6 +102,11 @@ class RejectControlCharactersMiddleware:
                 ]
         if not errors:
             return self.get_response(request)
+        if request.path.startswith("/api/"):
+            # The API speaks RFC 9457 problem details, with the bad parameters named.
+            invalid = [{"name": name, "reason": messages[0]} for name, messages in errors.items()]
+            detail = "A parameter contains a control character."
+            return _problem(400, "Bad request", detail, invalid_params=invalid)
         kept = request.GET.copy()
         for name in list(kept):
             if CONTROL.search(name) or any(CONTROL.search(v) for v in kept.getlist(name)):

@@ -56,8 +56,16 @@ TABLES = [
         "Arms and groups with the MDMA dose per session",
         TRIAL_KEY
         + [("label", S, ""), ("arm_type", S, ""), ("description", S, "")]
-        + [("dose_initial_mg", N, "initial dose per session, mg")]
-        + [("dose_supplemental_mg", N, "supplemental dose, mg")]
+        + [("dose_unit", S, "unit of the dose amounts as the source states it (never converted)")]
+        + [
+            ("dose_initial_min", N, "initial dose per session, lowest"),
+            ("dose_initial_max", N, "initial dose per session, highest"),
+        ]
+        + [
+            ("dose_supplemental_min", N, "supplemental dose, lowest"),
+            ("dose_supplemental_max", N, "supplemental dose, highest"),
+        ]
+        + [("dose_source_text", S, "the source's words for the dose")]
         + [("dosing_sessions", INT, ""), ("participants", INT, ""), ("dose_note", S, "")]
         + [("record_source", S, "registry or curated")],
         t.arm_rows,

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 
 from evidence.models import EffectEstimate, Publication, RegulatoryMilestone
 from public.api.dates import partial_date
+from trials.dates import Precision
 from trials.models import (
     AdverseEventGroup,
     Arm,
@@ -45,8 +46,8 @@ def fields_of(table: Table) -> list[dict]:
             {
                 "name": f"{name}_precision",
                 "type": "string",
-                "description": "year, month or day",
-                "constraints": {"enum": ["year", "month", "day"]},
+                "description": "year, month, day, or circa (an approximate month)",
+                "constraints": {"enum": list(Precision.values)},
             },
             {"name": f"{name}_type", "type": "string", "description": "ACTUAL or ESTIMATED"},
         ]
@@ -121,7 +122,15 @@ def _child_rows(model, build, *related):
 
 
 def arm_rows():
-    names = ["label", "arm_type", "description", "dose_initial_mg", "dose_supplemental_mg"]
+    names = [
+        "label",
+        "arm_type",
+        "description",
+        "dose_unit",
+        "dose_initial_min",
+        "dose_initial_max",
+    ]
+    names += ["dose_supplemental_min", "dose_supplemental_max", "dose_source_text"]
     names += ["dosing_sessions", "participants", "dose_note", "record_source"]
     return _child_rows(Arm, lambda a: {n: getattr(a, n) for n in names})
 

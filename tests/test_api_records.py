@@ -20,7 +20,8 @@ def study_of(path) -> dict:
     return data if "protocolSection" in data else data["studies"][0]
 
 
-def test_trial_detail_says_what_the_registry_says(client, ctgov_samples):
+def test_trial_detail_says_what_the_registry_says(client, ctgov_samples, settings):
+    settings.CTGOV_TOPIC_TERMS = []  # the sample is not an MDMA study; publish it anyway
     run_import("--from-file", str(ctgov_samples / SAMPLE))
     study = study_of(ctgov_samples / SAMPLE)
     protocol, results = study["protocolSection"], study["resultsSection"]
@@ -30,6 +31,7 @@ def test_trial_detail_says_what_the_registry_says(client, ctgov_samples):
     assert trial["overall_status"] == status["overallStatus"]
     start = trial["start_date"]
     assert (start["value"], start["precision"]) == (status["startDateStruct"]["date"], "month")
+    assert start["type"] == status["startDateStruct"].get("type", "")
     assert trial["completion_date"]["value"] == status["completionDateStruct"]["date"]
     arms = protocol["armsInterventionsModule"]["armGroups"]
     assert [a["label"] for a in trial["arms"]] == [a["label"] for a in arms]
@@ -77,7 +79,12 @@ def test_changes_and_arm_doses_are_in_the_detail(client, db):
     trial = make_trial(doses=(120,))
     TrialChange.objects.create(trial=trial, field="enrollment", old_value="50", new_value="90")
     detail = client.get(f"/api/v1/trials/{trial.url_key}/").json()
-    assert detail["arms"][0]["dose_initial_mg"] == "120.00"
+    arm = detail["arms"][0]
+    assert (arm["dose_unit"], arm["dose_initial_min"], arm["dose_initial_max"]) == (
+        "mg",
+        "120.000",
+        "120.000",
+    )
     assert "120 mg" in detail["arms"][0]["dose_text"]
     change = detail["changes"][0]
     assert (change["source"], change["field"], change["old"], change["new"]) == (

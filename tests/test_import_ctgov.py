@@ -13,7 +13,7 @@ from django.utils import timezone
 from evidence.models import EffectEstimate, Publication
 from tests.ctgov_server import CtgovServer, studies_page
 from tests.ctgov_studies import VERSION, mdma_study, run_import
-from trials.ctgov.sync import ADVISORY_LOCK_KEY
+from trials.ctgov.run_lock import ADVISORY_LOCK_KEY
 from trials.curation import State
 from trials.models import (
     AdverseEventGroup,

@@ -53,16 +53,16 @@ def page(browser):
 
 
 @pytest.fixture
-def site(live_server, transactional_db, django_db_serialized_rollback, seed_snapshot):
+def site(live_server, transactional_db, django_db_serialized_rollback):
     """The live server's base URL, with the curated seed loaded.
 
     Serialized rollback puts back the rows migrations create (the phases) after the
     flush that ends a transactional test, so later tests still find them.
     """
-    from tests.conftest import restore_seed
+    from evidence.seeding import load_seed
     from tests.factories import PHASE_LABELS, phase
 
     for code in PHASE_LABELS:
         phase(code)
-    restore_seed(seed_snapshot)
+    load_seed()
     return live_server.url

@@ -25,26 +25,27 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from trials.ctgov.client import CtgovClient, CtgovError, CtgovNotFound, Page
 from trials.ctgov.parse import ParseError, raw_hash, study_nct_id
 from trials.ctgov.refusals import record_refusals, refuse, retries
+from trials.ctgov.run_lock import (
+    ImportRefused,
+    RunLock,
+    close_stale,
+    refuse_if_alive,
+    running_message,
+)
 from trials.ctgov.schema import strip_nul
 from trials.ctgov.upsert import CREATED, UNCHANGED, UPDATED, upsert_study
 from trials.models import ImportRun, Trial
 
 logger = logging.getLogger(__name__)
 
-# Any fixed 64-bit number works; it only has to be the same for every import process.
-ADVISORY_LOCK_KEY = 0x4D444D41_43544756  # "MDMACTGV"
 QUERY, NCT, FILE = "query", "nct", "file"
 MAX_LOG_LINES = 500
-
-
-class ImportRefused(Exception):
-    """The run did not start (another is running); nothing was written."""
 
 
 @dataclass
@@ -125,86 +126,15 @@ def build_client() -> CtgovClient:
     )
 
 
-class RunLock:
-    """The PostgreSQL advisory lock, on a connection of its own (no-op elsewhere)."""
-
-    def __init__(self):
-        self.connection = None
-
-    def acquire(self) -> bool:
-        if connections["default"].vendor != "postgresql":
-            return True
-        self.connection = connections.create_connection("default")
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
-            got_it = cursor.fetchone()[0]
-        if not got_it:
-            self.release()
-        return got_it
-
-    def release(self) -> None:
-        if self.connection is None:
-            return
-        try:
-            with self.connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
-        except DatabaseError:
-            logger.exception("could not release the import lock (closing its session frees it)")
-        finally:
-            self.connection.close()
-            self.connection = None
-
-
-def _running_message(extra: str = "") -> str:
-    running = ImportRun.objects.filter(status=ImportRun.Status.RUNNING).first()
-    since = ""
-    if running:
-        since = f" since {running.started_at:%Y-%m-%d %H:%M:%S %Z} (run {running.pk})"
-    return f"another import is running{since}; exiting.{extra}"
-
-
-def _close_stale(now: datetime, why: str) -> list[str]:
-    lines = []
-    for stale in ImportRun.objects.filter(status=ImportRun.Status.RUNNING):
-        stale.status, stale.finished_at = ImportRun.Status.FAILED, now
-        stale.error_text = f"abandoned: {why}"
-        stale.save(update_fields=["status", "finished_at", "error_text"])
-        started = f"{stale.started_at:%Y-%m-%d %H:%M}"
-        lines.append(f"closed stale run {stale.pk} (started {started}): {why}")
-    return lines
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process with this id exists on this host (signal 0 only checks)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, under another user
-        return True
-    return True
-
-
-def _refuse_if_alive() -> None:
-    """--force-unlock must never close the run of a process that is still working."""
-    host = socket.gethostname()
-    for running in ImportRun.objects.filter(status=ImportRun.Status.RUNNING):
-        if running.pid and running.host == host and process_alive(running.pid):
-            raise ImportRefused(
-                f"not unlocking: run {running.pk} is still alive (process {running.pid} "
-                f"on {host}, started {running.started_at:%Y-%m-%d %H:%M:%S %Z}); exiting."
-            )
-
-
 def _start_run(options: RunOptions, now: datetime, lock: RunLock) -> tuple[ImportRun, list[str]]:
     notes = []
     if not lock.acquire():
-        raise ImportRefused(_running_message())
+        raise ImportRefused(running_message())
     if lock.connection is not None:
-        notes += _close_stale(now, "its process ended without finishing (the run lock was free)")
+        notes += close_stale(now, "its process ended without finishing (the run lock was free)")
     elif options.force_unlock:
-        _refuse_if_alive()
-        notes += _close_stale(now, "closed by --force-unlock")
+        refuse_if_alive()
+        notes += close_stale(now, "closed by --force-unlock")
     run = ImportRun(
         pid=os.getpid(),
         host=socket.gethostname()[:255],
@@ -221,7 +151,7 @@ def _start_run(options: RunOptions, now: datetime, lock: RunLock) -> tuple[Impor
     except IntegrityError:
         lock.release()
         hint = " If no import process is alive, rerun with --force-unlock."
-        raise ImportRefused(_running_message(hint)) from None
+        raise ImportRefused(running_message(hint)) from None
     return run, notes
 
 
