@@ -98,7 +98,7 @@ def curated_checksum() -> str:
         digest.update(model._meta.label.encode())
         rows = model.objects.order_by("pk")
         data = serializers.serialize(
-            "json", rows, use_natural_foreign_keys=True, use_natural_primary_keys=False
+            "json", rows, use_natural_foreign_keys=True, use_natural_primary_keys=True
         )
         digest.update(data.encode())
     return digest.hexdigest()

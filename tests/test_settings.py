@@ -34,6 +34,8 @@ def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
         name: value
         for name, value in os.environ.items()
         if name not in SETTINGS_VARIABLES and not name.startswith("CTGOV_")
+        # Set by the browser tests for Playwright's event loop; a server never has it.
+        and name != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
     environment |= {"DJANGO_SETTINGS_MODULE": "config.settings"} | env
     return subprocess.run(

@@ -34,6 +34,11 @@ validate_nct_id = RegexValidator(
 )
 
 
+class PhaseManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
 class Phase(models.Model):
     """A trial phase as ClinicalTrials.gov codes it; a Phase 2/3 trial has two."""
 
@@ -41,11 +46,17 @@ class Phase(models.Model):
     label = models.CharField(max_length=50)
     order = models.PositiveSmallIntegerField(default=0)
 
+    # Backups name phases by code: a fresh database's migration gives them other ids.
+    objects = PhaseManager()
+
     class Meta:
         ordering = ["order"]
 
     def __str__(self):
         return self.label
+
+    def natural_key(self):
+        return (self.code,)
 
 
 class Organization(models.Model):
