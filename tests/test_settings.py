@@ -33,7 +33,8 @@ def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
     environment = {
         name: value
         for name, value in os.environ.items()
-        if name not in SETTINGS_VARIABLES and not name.startswith("CTGOV_")
+        if name not in SETTINGS_VARIABLES
+        and not name.startswith("CTGOV_")
         # Set by the browser tests for Playwright's event loop; a server never has it.
         and name != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
