@@ -96,9 +96,11 @@ def postgres_query(q: str) -> SearchQuery | None:
         query = None
         for text in clause.alternatives:
             part = SearchQuery(fold(text), search_type="phrase", config="english")
-            query = part if query is None else query | part
-        if clause.excluded:
-            query = ~query
+            if clause.excluded:
+                # None of them: ~a & ~b (a negated combination is no longer a SearchQuery).
+                query = ~part if query is None else query & ~part
+            else:
+                query = part if query is None else query | part
         combined = query if combined is None else combined & query
     return combined
 
