@@ -7,6 +7,7 @@ of either engine: editors' records, field locks, review history and the trials t
 refer to.
 """
 
+import datetime
 import hashlib
 import os
 import shutil
@@ -18,6 +19,7 @@ from django.apps import apps
 from django.contrib.postgres.search import SearchVector
 from django.core import serializers
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
 from trials.models import FieldLock, Trial
@@ -59,16 +61,45 @@ def dump_database(target_dir: Path) -> Path:
     return path
 
 
-def export_curated(path: Path) -> None:
-    call_command(
-        "dumpdata",
-        *EXPORT_LABELS,
-        natural_foreign=True,
-        natural_primary=True,
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Keeps microseconds: Django's encoder cuts times to milliseconds, so a restored
+    history_date would differ from the original one."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
+def _serialize(objects, stream=None) -> str | None:
+    return serializers.serialize(
+        "json",
+        objects,
+        stream=stream,
+        cls=ExactJSONEncoder,
+        use_natural_foreign_keys=True,
+        use_natural_primary_keys=True,
         indent=1,
-        output=str(path),
-        verbosity=0,
     )
+
+
+def export_curated(path: Path) -> None:
+    """What `dumpdata --natural-foreign --natural-primary` writes, at full time precision."""
+    models = []
+    for label in EXPORT_LABELS:
+        if "." in label:
+            models.append(apps.get_model(label))
+        else:
+            models += list(apps.get_app_config(label).get_models())
+    ordered = serializers.sort_dependencies([(None, models)], allow_cycles=True)
+
+    def rows():
+        for model in ordered:
+            yield from model._base_manager.order_by(model._meta.pk.name).iterator()
+
+    with open(path, "w", encoding="utf-8") as stream, transaction.atomic():
+        _serialize(rows(), stream)
 
 
 def restore_curated(path: Path) -> None:
@@ -97,8 +128,5 @@ def curated_checksum() -> str:
     for model in curated_models():
         digest.update(model._meta.label.encode())
         rows = model.objects.order_by("pk")
-        data = serializers.serialize(
-            "json", rows, use_natural_foreign_keys=True, use_natural_primary_keys=True
-        )
-        digest.update(data.encode())
+        digest.update(_serialize(rows).encode())
     return digest.hexdigest()
