@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from editorial.admin import EditorialAdmin, EditorialForm
 from evidence.models import (
     CertaintyRating,
     EffectEstimate,
@@ -16,7 +17,6 @@ from evidence.models import (
     RiskOfBias,
     SafetyFinding,
 )
-from trials.admin.editorial import EditorialAdmin, EditorialForm
 
 
 @admin.register(Publication)

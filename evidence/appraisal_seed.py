@@ -10,9 +10,9 @@ import re
 
 from django.utils import timezone
 
+from editorial.models import State
 from evidence.models import CertaintyRating, EffectEstimate, RiskOfBias
 from evidence.models.appraisal import Certainty, RobJudgement
-from trials.curation import State
 from trials.models import Trial
 
 APPRAISAL_FILE = "appraisal.json"

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from editorial.models import State
 from evidence.appraisal_seed import APPRAISAL_FILE, seed_appraisals
 from evidence.models import (
     EffectEstimate,
@@ -27,7 +28,6 @@ from evidence.models import (
 from evidence.seeding_safety import FIXTURE as SAFETY_FIXTURE
 from evidence.seeding_safety import seed_safety_findings
 from trials.choices import IdentifierKind, RecordSource
-from trials.curation import State
 from trials.dates import parse_partial_date
 from trials.models import (
     Arm,

@@ -7,8 +7,8 @@ publication seed keys it rests on. Existing findings are left as they are.
 
 from django.utils import timezone
 
+from editorial.models import State
 from evidence.models import SafetyFinding
-from trials.curation import State
 
 FIXTURE = "safety_findings.json"
 UNVERIFIED_NOTE = "Marked UNVERIFIED in the safety fact sheet."

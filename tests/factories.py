@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
+from editorial.models import State
 from trials.choices import EnrollmentType, OverallStatus, RecordSource, StudyType
-from trials.curation import State
 from trials.dates import Precision
 from trials.models import (
     Arm,

@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from editorial.models import State
 from tests.ctgov_studies import mdma_study, run_import
 from trials.ae_tables import Cell
 from trials.ctgov.parse_adverse_events import adverse_events
 from trials.ctgov.records import ParseError
-from trials.curation import State
 from trials.models import AdverseEvent, AdverseEventCount, AdverseEventReport, Trial, TrialChange
 
 KINDS = {"seriousEvents": "serious", "otherEvents": "other"}

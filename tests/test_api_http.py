@@ -6,9 +6,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from editorial.models import State
 from tests.factories import make_trial, make_trials_bulk
 from tests.test_public_bad_input import BAD_TRIAL_QUERIES
-from trials.curation import State
 
 pytestmark = pytest.mark.django_db
 

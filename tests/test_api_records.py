@@ -5,10 +5,10 @@ import json
 
 import pytest
 
+from editorial.models import State
 from evidence.models import Publication, RegulatoryMilestone
 from tests.ctgov_studies import run_import
 from tests.factories import make_trial
-from trials.curation import State
 from trials.models import TrialChange
 
 pytestmark = pytest.mark.django_db

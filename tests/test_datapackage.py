@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from frictionless import validate
 
+from editorial.models import State
 from public.datapackage import build_package
 from tests.factories import make_trial
-from trials.curation import State
 
 pytestmark = pytest.mark.django_db
 TABLES = {

@@ -4,8 +4,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from editorial.models import State
 from tests.factories import make_trial
-from trials.curation import State
 from trials.models import TrialChange
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
+from editorial.models import State
 from evidence.funnel import egger_test
 from evidence.models import EffectEstimate, OutcomeFamily
-from trials.curation import State
 
 SVG = "{http://www.w3.org/2000/svg}"
 

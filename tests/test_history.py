@@ -6,10 +6,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from editorial import workflow
+from editorial.models import State
 from tests.admin_forms import change_form_data
-from trials import workflow
 from trials.changes import public_changes
-from trials.curation import State
 from trials.models import Trial, TrialChange
 
 MAPP1 = "NCT03537014"

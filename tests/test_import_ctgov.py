@@ -10,11 +10,11 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from editorial.models import State
 from evidence.models import EffectEstimate, Publication
 from tests.ctgov_server import CtgovServer, studies_page
 from tests.ctgov_studies import VERSION, mdma_study, run_import
 from trials.ctgov.run_lock import ADVISORY_LOCK_KEY
-from trials.curation import State
 from trials.models import (
     AdverseEventGroup,
     Arm,

@@ -5,9 +5,9 @@ import re
 import pytest
 from django.utils import timezone
 
+from editorial.models import State
 from evidence.charts import TimelinePoint, timeline_svg
 from evidence.models import RegulatoryMilestone
-from trials.curation import State
 
 pytestmark = pytest.mark.django_db
 

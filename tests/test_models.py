@@ -8,9 +8,9 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from editorial.models import parse_source
 from evidence.models import EffectEstimate, Metric, Publication, RegulatoryMilestone
 from trials.choices import IdentifierKind, RecordSource
-from trials.curation import parse_source
 from trials.dates import PartialDate, Precision, parse_partial_date, partial_date_end
 from trials.models import Phase, Trial, TrialIdentifier
 

@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from editorial import workflow
+from editorial.models import State
 from evidence.models import EffectEstimate, OutcomeFamily, Publication
 from evidence.pooling import synthesis_for
-from trials import workflow
-from trials.curation import State
 from trials.models import Trial
 
 PTSD = {"family": "ptsd-clinician-rated"}

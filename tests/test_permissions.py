@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 
+from editorial.models import State
 from evidence.models import RegulatoryMilestone
-from trials.curation import State
 from trials.models import Trial
 
 ROLES = ["anonymous", "editor", "lead editor", "superuser"]

@@ -12,6 +12,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
+from editorial.models import State
 from evidence.models import EffectEstimate, OutcomeFamily, Publication
 from evidence.pooling import Options, all_families, synthesis_for, synthesise_all
 from evidence.synthesis import (
@@ -24,7 +25,6 @@ from evidence.synthesis import (
     small_sample_correction,
 )
 from evidence.synthesis_summary import overview_syntheses, trial_syntheses
-from trials.curation import State
 from trials.models import Trial
 
 Z = 1.959964

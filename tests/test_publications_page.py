@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from editorial.models import State
 from evidence.models import Publication
-from trials.curation import State
 
 pytestmark = pytest.mark.django_db
 

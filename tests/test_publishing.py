@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from editorial import workflow
+from editorial.models import State
 from evidence.models import RegulatoryMilestone
-from trials import workflow
-from trials.curation import State
 from trials.models import Trial
 
 TITLE = "EMA scientific advice on midomafetamine for PTSD"

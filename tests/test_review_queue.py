@@ -9,9 +9,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from editorial import workflow
+from editorial.models import State
 from evidence.models import RegulatoryMilestone
-from trials import workflow
-from trials.curation import State
 from trials.models import Trial, TrialChange
 
 MAPP1 = "NCT03537014"

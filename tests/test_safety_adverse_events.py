@@ -10,12 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from editorial.models import State
 from evidence.harms import Arms, mh_risk_difference, mh_risk_ratio
 from evidence.safety_tables import MDMA, OTHER, PLACEBO, arm_role
 from tests.ctgov_studies import mdma_study, run_import
 from tests.test_adverse_event_terms import KINDS, sample_studies, write
 from trials.ae_tables import Cell
-from trials.curation import State
 from trials.models import Trial
 
 URL = "/safety/adverse-events/"

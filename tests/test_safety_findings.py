@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from editorial.models import State
 from evidence.models import SafetyFinding
-from trials.curation import State
 
 DEFAULT_SHEET = Path(__file__).resolve().parents[2] / "shared" / "facts" / "safety"
 

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from editorial.models import State
 from evidence.models import EffectEstimate, OutcomeFamily, Publication
-from trials.curation import State
 
 PAGE = reverse("evidence:synthesis")
 SVG_URL = reverse("evidence:forest_svg")

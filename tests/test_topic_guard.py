@@ -3,11 +3,11 @@ word) is imported as a draft with the reason, listed for editors, and never publ
 
 import pytest
 
+from editorial.models import State
 from tests.ctgov_studies import mdma_study, run_import
 from tests.test_import_ctgov import write_files
 from trials.ctgov.parse import parse_study
 from trials.ctgov.topic import OFF_TOPIC_REASON, off_topic_reason
-from trials.curation import State
 from trials.models import ImportRun, Trial
 
 TERMS = ["MDMA", "midomafetamine", "3,4-methylenedioxymethamphetamine", "ecstasy"]

@@ -2,8 +2,8 @@
 
 import pytest
 
+from editorial.models import State
 from tests.factories import make_trial
-from trials.curation import State
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import re
 import pytest
 from django.utils import timezone
 
+from editorial.models import State
 from evidence.models import Publication, RegulatoryMilestone
 from tests.factories import add_results, make_trial
-from trials.curation import State
 from trials.models import ImportRun, Trial, TrialChange
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 from django.template import Context, Template
 from django.urls import reverse
 
+from editorial.models import is_http_url
 from evidence.models import Publication
-from trials.curation import is_http_url
 
 BAD = ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<b>x</b>", "//evil.example"]
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
 
-from trials.curation import State
+from editorial.models import State
 from trials.dates import PartialDate
 from trials.models import Organization, Trial
 

@@ -8,7 +8,7 @@ A blank judgement means the source gives none ("not assessed" / "not rated").
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from trials.curation import Editorial, EditorialQuerySet, has_source_constraint
+from editorial.models import Editorial, EditorialQuerySet, has_source_constraint
 from trials.models import Trial
 
 NOT_ASSESSED = "not assessed"

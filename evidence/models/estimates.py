@@ -5,8 +5,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from editorial.models import Editorial, EditorialQuerySet, State, has_source_constraint
 from evidence.synthesis import SCALE_OF_METRIC, SE_FROM_CI, SE_FROM_GROUP_SIZES, SE_REPORTED
-from trials.curation import Editorial, EditorialQuerySet, State, has_source_constraint
 from trials.models import Trial
 
 

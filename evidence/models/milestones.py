@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from trials.curation import Editorial, EditorialQuerySet, has_source_constraint
+from editorial.models import Editorial, EditorialQuerySet, has_source_constraint
 from trials.dates import PartialDate, Precision
 from trials.models import Trial
 

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from trials.curation import (
+from editorial.models import (
     Editorial,
     EditorialQuerySet,
     check_url_fields,

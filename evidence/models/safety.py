@@ -10,8 +10,8 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from editorial.models import Editorial, EditorialQuerySet, has_source_constraint
 from evidence.models.publications import Publication
-from trials.curation import Editorial, EditorialQuerySet, has_source_constraint
 from trials.models import Trial
 
 

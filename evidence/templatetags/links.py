@@ -2,7 +2,7 @@
 
 from django import template
 
-from trials.curation import is_http_url
+from editorial.models import is_http_url
 
 register = template.Library()
 

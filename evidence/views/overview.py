@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from editorial.models import State
 from evidence.charts import Bar, bar_chart_svg
 from evidence.models import RegulatoryMilestone
 from evidence.synthesis_summary import overview_syntheses
 from evidence.views.public import freshness
 from evidence.views.safety import safety_card
 from trials.choices import OverallStatus, label_for
-from trials.curation import State
 from trials.models import Condition, Phase, Trial
 
 TOP_CONDITIONS = 8

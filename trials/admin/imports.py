@@ -5,10 +5,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from trials import workflow
+from editorial import workflow
 from trials.models import FieldLock, ImportRun, RefusedStudy, Trial, TrialChange
+
+
+def mark_changes_reviewed(changes, user, when=None) -> int:
+    """Take registry changes out of the review queue; returns how many were marked."""
+    workflow.require_permission(user, "trials.change_trial", "review registry changes")
+    return changes.filter(reviewed_at__isnull=True).update(
+        reviewed_at=when or timezone.now(), reviewed_by=user
+    )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -100,7 +109,7 @@ class TrialChangeAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Mark selected changes reviewed", permissions=["review"])
     def mark_reviewed(self, request, queryset):
-        count = workflow.mark_changes_reviewed(queryset, request.user)
+        count = mark_changes_reviewed(queryset, request.user)
         self.message_user(request, f"{count} change(s) marked reviewed.", messages.SUCCESS)
 
     def get_urls(self):
@@ -119,9 +128,7 @@ class TrialChangeAdmin(ReadOnlyAdmin):
         if not self.has_review_permission(request):
             raise PermissionDenied
         trial = get_object_or_404(Trial, pk=trial_id)
-        count = workflow.mark_changes_reviewed(
-            TrialChange.objects.filter(trial=trial), request.user
-        )
+        count = mark_changes_reviewed(TrialChange.objects.filter(trial=trial), request.user)
         self.message_user(request, f"{trial}: {count} change(s) marked reviewed.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:index"))
 

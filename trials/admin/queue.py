@@ -4,23 +4,12 @@ registry record changed in a way that matters since an editor last looked."""
 from dataclasses import dataclass, field
 
 from django.contrib import admin
-from django.urls import reverse
 
-from trials.admin.editorial import EditorialAdmin
-from trials.curation import State
+from editorial.models import State
+from editorial.queue import RECORDS_SHOWN, ReviewGroup, in_review_groups
 from trials.models import RefusedStudy, Trial, TrialChange
 
-# The index shows a bounded slice so it costs the same few queries however long the queue.
-RECORDS_SHOWN = 10
 CHANGES_SHOWN = 50
-
-
-@dataclass
-class ReviewGroup:
-    label: str
-    total: int
-    records: list[tuple[object, str]]  # (record, its admin change URL)
-    changelist_url: str
 
 
 @dataclass
@@ -44,37 +33,8 @@ class ReviewQueue:
         return not (self.in_review or self.changed_trials or self.off_topic or self.refused)
 
 
-def _editorial_admins(site):
-    # Found through the admin registry, so this module never imports the evidence app.
-    return [ma for ma in site._registry.values() if isinstance(ma, EditorialAdmin)]
-
-
 def review_queue(request, site=admin.site) -> ReviewQueue:
-    groups = []
-    for model_admin in _editorial_admins(site):
-        if not model_admin.has_view_or_change_permission(request):
-            continue
-        opts = model_admin.model._meta
-        waiting = model_admin.model.objects.in_review().order_by("-updated_at")
-        total = waiting.count()
-        if total:
-            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-            groups.append(
-                ReviewGroup(
-                    str(opts.verbose_name_plural).capitalize(),
-                    total,
-                    [
-                        (
-                            r,
-                            reverse(
-                                f"admin:{opts.app_label}_{opts.model_name}_change", args=[r.pk]
-                            ),
-                        )
-                        for r in waiting[:RECORDS_SHOWN]
-                    ],
-                    f"{url}?state__exact={State.IN_REVIEW}",
-                )
-            )
+    groups = in_review_groups(request, site)
     changed: dict[int, ChangedTrial] = {}
     total = 0
     if request.user.has_perm("trials.view_trialchange"):

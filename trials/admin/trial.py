@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from trials.admin.editorial import EditorialAdmin, EditorialForm
+from editorial.admin import EditorialAdmin, EditorialForm
 from trials.admin.locks import FieldLockInline, lock_note
 from trials.models import (
     Arm,

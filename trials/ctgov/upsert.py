@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from editorial.models import State
 from trials.choices import IdentifierKind, RecordSource
 from trials.ctgov.parse import ParseError, parse_study, raw_hash
 from trials.ctgov.records import Org, ParsedStudy
@@ -30,7 +31,6 @@ from trials.ctgov.relations import FieldChange, organizations, sync_relations
 from trials.ctgov.schema import strip_nul
 from trials.ctgov.store_results import sync_results
 from trials.ctgov.topic import off_topic_reason
-from trials.curation import State
 from trials.dates import PartialDate, Precision, format_partial_date
 from trials.models import ImportRun, Trial, TrialChange
 

@@ -9,8 +9,8 @@ import pycountry
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from editorial.models import split_sources
 from trials.choices import RecordSource
-from trials.curation import split_sources
 from trials.models.trial import Trial
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from editorial.models import Editorial, EditorialQuerySet, has_source_constraint
 from trials.choices import (
     ACTIVE_STATUSES,
     Allocation,
@@ -23,7 +24,6 @@ from trials.choices import (
     StudyType,
     label_for,
 )
-from trials.curation import Editorial, EditorialQuerySet, has_source_constraint
 from trials.dates import PartialDate, Precision
 from trials.models.registry import RegistryFacts
 from trials.search import fold

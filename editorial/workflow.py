@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from trials.curation import State, split_sources
+from editorial.models import State, split_sources
 
 
 class WorkflowError(Exception):
@@ -42,7 +42,8 @@ def _save(record, user, reason: str) -> None:
     record.save()
 
 
-def _require(user, permission: str, doing: str) -> None:
+def require_permission(user, permission: str, doing: str) -> None:
+    """Refuse with a ``WorkflowError`` unless ``user`` is active and has ``permission``."""
     if not (user and user.is_active and user.has_perm(permission)):
         raise WorkflowError(f"You do not have permission to {doing}.")
 
@@ -71,7 +72,7 @@ def publish_refusal(record, user) -> str:
 @transaction.atomic
 def submit_for_review(record, user) -> None:
     """Ask for a second pair of eyes: a draft goes into the review queue."""
-    _require(user, change_permission(record), f"submit “{record}” for review")
+    require_permission(user, change_permission(record), f"submit “{record}” for review")
     if record.state != State.DRAFT:
         raise WorkflowError(
             f"Only drafts can be submitted for review; “{record}” is {record.get_state_display()}."
@@ -97,7 +98,7 @@ def publish(record, user, when=None) -> None:
 @transaction.atomic
 def withdraw(record, user, reason: str, when=None) -> None:
     """Take a published record down, leaving a public "withdrawn on, because" page."""
-    _require(user, publish_permission(record), f"withdraw “{record}”")
+    require_permission(user, publish_permission(record), f"withdraw “{record}”")
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError("Say why the record is withdrawn; the reason is shown publicly.")
@@ -116,7 +117,7 @@ def return_to_draft(record, user) -> None:
     A record that has been public is never returned to draft: its address would start
     answering 404. It is withdrawn instead, so the address explains what happened.
     """
-    _require(user, change_permission(record), f"return “{record}” to draft")
+    require_permission(user, change_permission(record), f"return “{record}” to draft")
     if record.state in (State.PUBLISHED, State.WITHDRAWN):
         raise WorkflowError(
             f"“{record}” has been public; withdraw it instead, so its page says why."
@@ -125,11 +126,3 @@ def return_to_draft(record, user) -> None:
         raise WorkflowError(f"“{record}” is already a draft.")
     record.state = State.DRAFT
     _save(record, user, "Returned to draft")
-
-
-def mark_changes_reviewed(changes, user, when=None) -> int:
-    """Take registry changes out of the review queue; returns how many were marked."""
-    _require(user, "trials.change_trial", "review registry changes")
-    return changes.filter(reviewed_at__isnull=True).update(
-        reviewed_at=when or timezone.now(), reviewed_by=user
-    )

@@ -1,7 +1,7 @@
 """What every curated model's admin shares: workflow actions, change reasons, history diffs.
 
 The publishing state is never edited in a form: it only moves through the actions, so
-the rules in ``trials.workflow`` (sources, a second reviewer, permissions) always apply.
+the rules in ``editorial.workflow`` (sources, a second reviewer, permissions) always apply.
 """
 
 from django import forms
@@ -16,8 +16,8 @@ from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from trials import workflow
-from trials.admin.history import compare_versions
+from editorial import queue, workflow
+from editorial.history import compare_versions
 
 # simple-history stores the reason in a 100-character column.
 CHANGE_REASON_MAX = 100
@@ -68,6 +68,11 @@ class EditorialAdmin(SimpleHistoryAdmin):
         ("last_edited_by", admin.RelatedOnlyFieldListFilter),
         "updated_at",
     ]
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        # Every curated model's records in review appear on the admin index's queue.
+        queue.register(self)
 
     def get_list_filter(self, request):
         own = [f for f in super().get_list_filter(request) if f != "state"]

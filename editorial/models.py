@@ -1,6 +1,7 @@
 """What every curated record shares: its sources, verification and editorial state.
 
-Lives in ``trials`` because curated trials use it too; ``evidence`` imports it.
+The lowest layer: curated trials and every ``evidence`` record build on it, so it
+imports neither.
 """
 
 import re
