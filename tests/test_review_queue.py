@@ -4,12 +4,14 @@ changed in a way that matters, each with a "mark reviewed" button."""
 import datetime
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from editorial import workflow
+from editorial import queue, workflow
+from editorial.admin import EditorialAdmin
 from editorial.models import State
 from evidence.models import RegulatoryMilestone
 from trials.models import Trial, TrialChange
@@ -145,3 +147,13 @@ def test_the_queue_costs_the_same_queries_however_long_it_is(editor, mapp1):
         response = client.get(reverse("admin:index"))
     assert len(changed_trial_ids(response)) > 1
     assert len(long.captured_queries) == len(short.captured_queries)
+
+
+def test_every_curated_admin_registers_itself_in_the_queue_of_its_own_site():
+    listed = {model_admin.model for model_admin in queue.registered(admin.site)}
+    assert {Trial, RegulatoryMilestone} <= listed
+    # Admins of another site (a second admin, or one built in a test) stay off this queue.
+    other_site = admin.AdminSite(name="other")
+    EditorialAdmin(Trial, other_site)
+    assert [ma.model for ma in queue.registered(other_site)] == [Trial]
+    assert all(ma.admin_site == admin.site for ma in queue.registered(admin.site))
