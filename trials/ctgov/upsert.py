@@ -68,14 +68,6 @@ class UpsertResult:
     off_topic: str = ""  # why a new study was held back as a draft
 
 
-class _Rollback(Exception):
-    """Carries a dry run's result out of the transaction it rolls back."""
-
-    def __init__(self, result: UpsertResult):
-        super().__init__(result.nct_id)
-        self.result = result
-
-
 def change_reason(run: ImportRun | None) -> str:
     return f"ClinicalTrials.gov import {run.pk}" if run else "ClinicalTrials.gov import"
 
@@ -98,13 +90,10 @@ def upsert_study(
     raw, _ = strip_nul(raw)  # parse_study has warned about any
     now = now or timezone.now()
     off_topic = off_topic_reason(parsed, settings.CTGOV_TOPIC_TERMS)
-    try:
-        with transaction.atomic():
-            result = _upsert(parsed, raw, run, now, publish, force, off_topic)
-            if dry_run:
-                raise _Rollback(result)
-    except _Rollback as rollback:
-        return rollback.result
+    with transaction.atomic():
+        result = _upsert(parsed, raw, run, now, publish, force, off_topic)
+        if dry_run:
+            transaction.set_rollback(True)
     return result
 
 
