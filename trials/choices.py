@@ -24,14 +24,6 @@ class OverallStatus(models.TextChoices):
     UNKNOWN = "UNKNOWN", "Unknown status"
 
 
-ACTIVE_STATUSES = [
-    OverallStatus.NOT_YET_RECRUITING,
-    OverallStatus.RECRUITING,
-    OverallStatus.ENROLLING_BY_INVITATION,
-    OverallStatus.ACTIVE_NOT_RECRUITING,
-]
-
-
 class StudyType(models.TextChoices):
     INTERVENTIONAL = "INTERVENTIONAL", "Interventional"
     OBSERVATIONAL = "OBSERVATIONAL", "Observational"

@@ -19,9 +19,6 @@ class Metric(models.TextChoices):
     ODDS_RATIO = "or", "Odds ratio"
 
 
-RATIO_METRICS = {Metric.RISK_RATIO, Metric.ODDS_RATIO}
-
-
 class Direction(models.TextChoices):
     HIGHER_BETTER = "higher", "Higher values favour MDMA-assisted therapy"
     LOWER_BETTER = "lower", "Lower values favour MDMA-assisted therapy"

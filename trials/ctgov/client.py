@@ -216,12 +216,9 @@ class CtgovClient:
         nct_ids: list[str] | None = None,
         since: date | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-        fields: Fields = None,
-        extra_params: dict[str, str] | None = None,
     ) -> Iterator[Page]:
         """Yield every page of a /studies search, following nextPageToken."""
-        params = self._search_params(query_intr, nct_ids, since, page_size, fields)
-        params.update(extra_params or {})
+        params = self._search_params(query_intr, nct_ids, since, page_size)
         page = self._fetch_page(1, dict(params, countTotal="true"))
         seen_tokens: set[str] = set()
         while True:
@@ -243,7 +240,7 @@ class CtgovClient:
         return Page(number, data["studies"], total, data.get("nextPageToken") or None)
 
     @staticmethod
-    def _search_params(query_intr, nct_ids, since, page_size, fields) -> dict[str, str]:
+    def _search_params(query_intr, nct_ids, since, page_size) -> dict[str, str]:
         """Build the /studies query parameters shared by every page."""
         params = {"format": "json", "pageSize": str(page_size)}
         if query_intr:
@@ -252,8 +249,6 @@ class CtgovClient:
             params["filter.ids"] = _join(nct_ids)
         if since:
             params["filter.advanced"] = SINCE_FILTER.format(since)
-        if fields:
-            params["fields"] = _join(fields)
         return params
 
     def _get_json(self, path: str, params: dict[str, str], validate: Validator = _is_object) -> Any:
