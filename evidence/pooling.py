@@ -33,8 +33,8 @@ from evidence.synthesis import (
 )
 from evidence.synthesis import SCALE_OF_METRIC as METRIC_SCALES
 from evidence.synthesis_names import CI_NAMES, METHOD_NAMES
+from trials.choices import PhaseCode
 
-PHASE_3 = "PHASE3"
 BOOLEAN_OPTIONS = (
     "include_retracted",
     "phase3_only",
@@ -199,7 +199,7 @@ class Synthesis:
 
 def _is_phase3(estimate: EffectEstimate) -> bool:
     trial = estimate.trial
-    return trial is not None and any(p.code == PHASE_3 for p in trial.phases.all())
+    return trial is not None and any(p.code == PhaseCode.PHASE3 for p in trial.phases.all())
 
 
 def high_risk_judges(estimate: EffectEstimate) -> list[str]:
