@@ -5,7 +5,12 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from evidence.synthesis import SCALE_OF_METRIC, SE_FROM_CI, SE_FROM_GROUP_SIZES, SE_REPORTED
+from evidence.synthesis import (
+    SCALE_CODE_OF_METRIC,
+    SE_FROM_CI,
+    SE_FROM_GROUP_SIZES,
+    SE_REPORTED,
+)
 from trials.curation import Editorial, EditorialQuerySet, State, has_source_constraint
 from trials.models import Trial
 
@@ -83,7 +88,7 @@ def se_basis_of(metric, se, ci_low, ci_high, n_treatment, n_control) -> str:
         return SEBasis.REPORTED_SE
     if ci_low is not None and ci_high is not None:
         return SEBasis.REPORTED_CI
-    if SCALE_OF_METRIC.get(metric) == "smd" and n_treatment and n_control:
+    if SCALE_CODE_OF_METRIC.get(metric) == "smd" and n_treatment and n_control:
         return SEBasis.GROUP_SIZES
     return SEBasis.NONE
 
