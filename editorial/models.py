@@ -102,9 +102,6 @@ class EditorialQuerySet(models.QuerySet):
         """Published records, and withdrawn ones that keep an explanatory page."""
         return self.filter(state__in=[State.PUBLISHED, State.WITHDRAWN])
 
-    def verified(self):
-        return self.filter(verified=True)
-
 
 class Editorial(models.Model):
     """Sources, verification and publishing state of a record editors curate."""

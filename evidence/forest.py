@@ -18,6 +18,7 @@ from html import escape
 from evidence.models.estimates import Direction
 from evidence.models.metapsy import METAPSY_ATTRIBUTION
 from evidence.pooling import Synthesis
+from evidence.synthesis import back_transform
 
 WIDTH = 820
 LABEL_X = 10
@@ -134,7 +135,7 @@ def _linear_ticks(low: float, high: float) -> list[float]:
 
 
 def _ratio_ticks(low: float, high: float) -> list[float]:
-    lo_ratio, hi_ratio = math.exp(low), math.exp(high)
+    lo_ratio, hi_ratio = back_transform(low), back_transform(high)
     below = [t for t in RATIO_TICKS if t <= lo_ratio] or [lo_ratio]
     above = [t for t in RATIO_TICKS if t >= hi_ratio] or [hi_ratio]
     start, stop = below[-1], above[0]
@@ -162,7 +163,7 @@ def _number(value: float) -> str:
 
 
 def _tick_label(value: float, is_ratio: bool) -> str:
-    return f"{math.exp(value):g}" if is_ratio else f"{value:g}"
+    return f"{back_transform(value, is_ratio):g}"
 
 
 def _label(x: float, y: float, label: str, retracted: bool = False) -> str:
@@ -190,7 +191,7 @@ def render_svg(plot: ForestPlot, id_prefix: str = "forest") -> str:
         return PLOT_LEFT + (value - low) / (high - low) * PLOT_WIDTH
 
     def shown(value: float) -> str:
-        return _number(math.exp(value) if plot.is_ratio else value)
+        return _number(back_transform(value, plot.is_ratio))
 
     n_lines = len(plot.rows) + (1 if plot.pooled else 0)
     plot_bottom = TOP + ROW_HEIGHT * max(n_lines, 1)

@@ -10,6 +10,8 @@ trial counts, uncorrected, variance by Sato (1989) as in RevMan and metafor.
 import math
 from dataclasses import dataclass
 
+from evidence.synthesis import back_transform
+
 Z95 = 1.959963984540054
 CORRECTION = 0.5
 
@@ -64,9 +66,9 @@ def mh_risk_ratio(trials: list[Arms], z: float = Z95) -> Pooled | None:
     log_rr = math.log(r / s)
     se = math.sqrt(v / (r * s))
     return Pooled(
-        math.exp(log_rr),
-        math.exp(log_rr - z * se),
-        math.exp(log_rr + z * se),
+        back_transform(log_rr),
+        back_transform(log_rr - z * se),
+        back_transform(log_rr + z * se),
         len(used),
         excluded=tuple(t.label for t in trials if t.double_zero),
         corrected=tuple(t.label for t in used if t.single_zero),
@@ -102,9 +104,9 @@ def trial_risk_ratio(t: Arms, z: float = Z95) -> Pooled | None:
     log_rr = math.log((a / n1) / (c / n2))
     se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
     return Pooled(
-        math.exp(log_rr),
-        math.exp(log_rr - z * se),
-        math.exp(log_rr + z * se),
+        back_transform(log_rr),
+        back_transform(log_rr - z * se),
+        back_transform(log_rr + z * se),
         1,
         corrected=(t.label,) if t.single_zero else (),
     )

@@ -9,7 +9,6 @@ one pooling path serves both sources.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 
@@ -19,6 +18,7 @@ from editorial.models import State
 from evidence.models import EffectEstimate, MetapsyEstimate, OutcomeFamily, RiskOfBias
 from evidence.models.estimates import Direction
 from evidence.models.metapsy import METAPSY_ATTRIBUTION
+from evidence.synthesis import back_transform
 
 DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*mg")
 # Outcome types in order of preference within one trial.
@@ -83,7 +83,7 @@ def as_estimate(row: MetapsyEstimate, family: OutcomeFamily) -> EffectEstimate:
         sources=ATTRIBUTION,
     )
     if row.metric == "log_rr":
-        estimate.value, estimate.se = math.exp(row.effect), row.se
+        estimate.value, estimate.se = back_transform(row.effect), row.se
     judgements = list(row.trial.risk_of_bias.all()) if row.trial else []
     estimate._prefetched_objects_cache = {"risk_of_bias": judgements}
     return estimate

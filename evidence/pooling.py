@@ -11,7 +11,6 @@ page and the overview all share one path.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -24,17 +23,18 @@ from evidence.models.estimates import se_basis_label
 from evidence.synthesis import (
     DEFAULT_CI,
     DEFAULT_METHOD,
+    SCALE_CODE_OF_METRIC,
     Z_95,
     Effect,
     PooledResult,
     SynthesisError,
+    back_transform,
     convert,
     pool,
 )
-from evidence.synthesis import SCALE_OF_METRIC as METRIC_SCALES
 from evidence.synthesis_names import CI_NAMES, METHOD_NAMES
+from trials.choices import PhaseCode
 
-PHASE_3 = "PHASE3"
 BOOLEAN_OPTIONS = (
     "include_retracted",
     "phase3_only",
@@ -55,9 +55,7 @@ class Scale:
 
     def shown(self, value: float | None) -> float | None:
         """A value on the pooling scale as a reader expects it (ratios back from logs)."""
-        if value is None:
-            return None
-        return math.exp(value) if self.is_ratio else value
+        return back_transform(value, self.is_ratio)
 
 
 SMD = Scale("smd", "standardised mean difference (Hedges' g)", "Hedges' g")
@@ -65,7 +63,7 @@ MD = Scale("md", "mean difference", "Mean difference")
 LOG_RR = Scale("rr", "risk ratio", "Risk ratio", is_ratio=True)
 LOG_OR = Scale("or", "odds ratio", "Odds ratio", is_ratio=True)
 SCALES = {"smd": SMD, "md": MD, "log_rr": LOG_RR, "log_or": LOG_OR}
-SCALE_OF_METRIC = {metric: SCALES[code] for metric, code in METRIC_SCALES.items()}
+SCALE_OF_METRIC = {metric: SCALES[code] for metric, code in SCALE_CODE_OF_METRIC.items()}
 
 
 @dataclass(frozen=True)
@@ -199,7 +197,7 @@ class Synthesis:
 
 def _is_phase3(estimate: EffectEstimate) -> bool:
     trial = estimate.trial
-    return trial is not None and any(p.code == PHASE_3 for p in trial.phases.all())
+    return trial is not None and any(p.code == PhaseCode.PHASE3 for p in trial.phases.all())
 
 
 def high_risk_judges(estimate: EffectEstimate) -> list[str]:

@@ -182,6 +182,12 @@ def mean_difference(
     return Effect(estimate=mean1 - mean2, se=math.sqrt(variance))
 
 
+def back_transform(value: float | None, is_ratio: bool = True) -> float | None:
+    """A value on its pooling scale as readers read it: a ratio back from its log, any
+    other value as it is."""
+    return math.exp(value) if is_ratio and value is not None else value
+
+
 def se_from_ci(lower: float, upper: float) -> float:
     """SE of a difference-scale estimate from its 95% CI."""
     lower, upper = _finite("lower", lower), _finite("upper", upper)
@@ -297,7 +303,7 @@ def cumulative(
 # Each reported metric is pooled on one scale; the standardised ones all as
 # Hedges' g (a reported "SMD" is taken to be g, as RevMan and most papers
 # report it), ratios as logs.
-SCALE_OF_METRIC = {
+SCALE_CODE_OF_METRIC = {
     "cohens_d": "smd",
     "hedges_g": "smd",
     "smd": "smd",
@@ -369,13 +375,13 @@ def convert(
     n1: int | None = None,
     n2: int | None = None,
 ) -> Effect:
-    """A reported effect on its pooling scale (see SCALE_OF_METRIC) with its SE: the reported
+    """A reported effect on its pooling scale (see SCALE_CODE_OF_METRIC) with its SE: the reported
     SE (log scale for ratios), else from the CI at its level, else (SMDs) from the group sizes.
     """
-    if metric not in SCALE_OF_METRIC:
+    if metric not in SCALE_CODE_OF_METRIC:
         raise SynthesisError(f"unknown metric {metric!r}")
     value, se = _finite("estimate", value), _checked_se(se)
-    scale = SCALE_OF_METRIC[metric]
+    scale = SCALE_CODE_OF_METRIC[metric]
     if scale == "smd":
         return _smd_effect(metric, value, se, ci, ci_level, n1, n2)
     if scale == "md":

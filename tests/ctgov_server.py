@@ -16,6 +16,8 @@ One-shot responses for a path are served in the order they were added; once
 they are used up, a `repeat=True` response for that path is served every time.
 Anything unscripted gets HTTP 418 with a text body naming the request, so a
 missing script fails fast and visibly instead of looking like a real 404.
+`server.publish(*studies)` answers `/studies?filter.ids=A,B` with the published
+studies among those ids, as the API does, when nothing scripted matches.
 """
 
 import contextlib
@@ -113,6 +115,7 @@ class CtgovServer:
         self._lock = threading.Lock()
         self._script: list[ScriptedResponse] = []
         self._received: list[RecordedRequest] = []
+        self._published: dict[str, dict[str, Any]] = {}
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -183,6 +186,14 @@ class CtgovServer:
             self._script.append(response)
         return response
 
+    def publish(self, *studies: dict[str, Any]) -> None:
+        """Make studies findable by NCT id (or alias) through `filter.ids`."""
+        with self._lock:
+            for record in studies:
+                ident = record["protocolSection"]["identificationModule"]
+                for nct_id in [ident["nctId"], *ident.get("nctIdAliases", [])]:
+                    self._published[nct_id] = record
+
     @property
     def received(self) -> list[RecordedRequest]:
         """All requests received so far, oldest first."""
@@ -213,7 +224,25 @@ class CtgovServer:
                 if not response.repeat:
                     self._script.remove(response)
                     return response
-            return candidates[0] if candidates else None
+            if candidates:
+                return candidates[0]
+            return self._search_published(request)
+
+    def _search_published(self, request: RecordedRequest) -> ScriptedResponse | None:
+        """Answer a `filter.ids` search from the published studies (caller holds the lock)."""
+        wanted = request.param("filter.ids")
+        if request.path != "/studies" or wanted is None or not self._published:
+            return None
+        found = {
+            self._published[i]["protocolSection"]["identificationModule"]["nctId"]: None
+            for i in wanted.split(",")
+            if i in self._published
+        }
+        studies = [self._published[nct_id] for nct_id in found]
+        body = jsonlib.dumps(studies_page(studies, total_count=len(studies))).encode()
+        return ScriptedResponse(
+            request.path, body=body, headers={"Content-Type": "application/json"}
+        )
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
 from editorial.models import State
-from trials.choices import EnrollmentType, OverallStatus, RecordSource, StudyType
+from trials.choices import EnrollmentType, OverallStatus, PhaseCode, RecordSource, StudyType
 from trials.dates import Precision
 from trials.models import (
     Arm,
@@ -23,22 +23,14 @@ from trials.models import (
     Trial,
 )
 
-PHASE_LABELS = {
-    "EARLY_PHASE1": "Early phase 1",
-    "PHASE1": "Phase 1",
-    "PHASE2": "Phase 2",
-    "PHASE3": "Phase 3",
-    "PHASE4": "Phase 4",
-    "NA": "Not applicable",
-}
 _counter = {"n": 0}
 
 
 def phase(code: str) -> Phase:
-    order = list(PHASE_LABELS).index(code)
-    return Phase.objects.get_or_create(
-        code=code, defaults={"label": PHASE_LABELS[code], "order": order}
-    )[0]
+    # get_or_create: transactional tests flush the rows migration 0003 made.
+    known = PhaseCode(code)
+    defaults = {"label": known.label, "order": known.order}
+    return Phase.objects.get_or_create(code=code, defaults=defaults)[0]
 
 
 def next_nct_id() -> str:

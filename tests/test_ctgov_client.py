@@ -287,14 +287,13 @@ def test_search_parameters_are_sent_on_every_page(server, make_client):
     server.add(STUDIES, json=studies_page([]))
 
     client = make_client()
-    list(client.iter_pages("MDMA", ["NCT1", "NCT2"], page_size=50, extra_params={"sort": "x"}))
+    list(client.iter_pages("MDMA", ["NCT1", "NCT2"], page_size=50))
 
     for request in server.received:
         assert request.param("format") == "json"
         assert request.param("pageSize") == "50"
         assert request.param("query.intr") == "MDMA"
         assert request.param("filter.ids") == "NCT1,NCT2"
-        assert request.param("sort") == "x"
 
 
 def test_since_filter_is_sent_as_filter_advanced(server, make_client):

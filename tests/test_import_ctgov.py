@@ -293,14 +293,33 @@ def test_a_full_run_flags_trials_that_left_the_query_and_keeps_them(db, api):
 
 
 def test_nct_run_for_an_unknown_id_fails_with_a_clear_error(db, api):
-    api.add("/studies/NCT09900031", json=mdma_study("NCT09900031"))
-    api.add("/studies/NCT09999999", status=404, body="Not found")
+    api.publish(mdma_study("NCT09900031"))
     with pytest.raises(CommandError, match="failed"):
         run_import("--nct", "NCT09900031", "nct09999999")
     run = ImportRun.objects.get()
     assert run.status == "failed" and run.mode == "nct"
-    assert "NCT09999999: not found in ClinicalTrials.gov (HTTP 404)" in run.log
+    assert "NCT09999999: not found in ClinicalTrials.gov" in run.log
     assert Trial.objects.filter(nct_id="NCT09900031").exists()
+
+
+def test_nct_run_fetches_its_ids_in_one_request(db, api):
+    ids = ["NCT09900032", "NCT09900033", "NCT09900034"]
+    api.publish(*[mdma_study(nct_id) for nct_id in ids])
+    run_import("--nct", *ids)
+    (request,) = api.received_for("/studies")
+    assert request.param("filter.ids") == ",".join(ids)
+    assert sorted(Trial.objects.values_list("nct_id", flat=True)) == ids
+    assert ImportRun.objects.get().status == "succeeded"
+
+
+def test_nct_run_splits_its_ids_by_the_page_size(db, api, settings):
+    settings.CTGOV_PAGE_SIZE = 2
+    ids = ["NCT09900035", "NCT09900036", "NCT09900037"]
+    api.publish(*[mdma_study(nct_id) for nct_id in ids])
+    run_import("--nct", *ids)
+    batches = [r.param("filter.ids") for r in api.received_for("/studies")]
+    assert batches == ["NCT09900035,NCT09900036", "NCT09900037"]
+    assert Trial.objects.count() == 3
 
 
 def test_a_malformed_nct_id_is_refused_before_anything_runs(db):

@@ -10,7 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
 
 from editorial.models import State
-from trials.dates import PartialDate
+from trials.field_text import field_text
 from trials.models import Organization, Trial
 
 # Fields whose editorial corrections the public sees; internal and workflow fields never.
@@ -57,22 +57,6 @@ def _registry_changes(trial, limit: int) -> list[PublicChange]:
     return [PublicChange(r.created_at, "registry", r.field, r.old_value, r.new_value) for r in rows]
 
 
-def _text(version, field: str, organizations: dict[int, str]) -> str:
-    """A field of a saved version as text, spelled as the import's change log spells it."""
-    if field == "lead_sponsor":
-        return organizations.get(version.lead_sponsor_id, "")
-    value = getattr(version, field)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    precision = getattr(version, f"{field}_precision", None)
-    if precision is not None:
-        return str(PartialDate(value, precision, getattr(version, f"{field}_type", "")))
-    # Codes stay as the registry spells them, as the import's change log writes them.
-    return str(value)
-
-
 def editorial_changes(versions) -> list[tuple[object, object, str]]:
     """(older, newer, field) for each public field an editor changed on a published trial.
 
@@ -109,8 +93,8 @@ def public_changes(trial, limit: int = 50) -> list[PublicChange]:
             newer.history_date,
             "editors",
             field,
-            _text(older, field, organizations),
-            _text(newer, field, organizations),
+            field_text(older, field, organizations),
+            field_text(newer, field, organizations),
         )
         for older, newer, field in edits
     ]

@@ -24,18 +24,31 @@ class OverallStatus(models.TextChoices):
     UNKNOWN = "UNKNOWN", "Unknown status"
 
 
-ACTIVE_STATUSES = [
-    OverallStatus.NOT_YET_RECRUITING,
-    OverallStatus.RECRUITING,
-    OverallStatus.ENROLLING_BY_INVITATION,
-    OverallStatus.ACTIVE_NOT_RECRUITING,
-]
-
-
 class StudyType(models.TextChoices):
     INTERVENTIONAL = "INTERVENTIONAL", "Interventional"
     OBSERVATIONAL = "OBSERVATIONAL", "Observational"
     EXPANDED_ACCESS = "EXPANDED_ACCESS", "Expanded access"
+
+
+class PhaseCode(models.TextChoices):
+    """ClinicalTrials.gov's phase vocabulary, in trial order; the Phase rows are made from
+    it (migration 0003, factories). Named for Phase.code, so it does not shadow the model."""
+
+    EARLY_PHASE1 = "EARLY_PHASE1", "Early phase 1"
+    PHASE1 = "PHASE1", "Phase 1"
+    PHASE2 = "PHASE2", "Phase 2"
+    PHASE3 = "PHASE3", "Phase 3"
+    PHASE4 = "PHASE4", "Phase 4"
+    NA = "NA", "Not applicable"
+
+    @property
+    def order(self) -> int:
+        return list(type(self)).index(self)
+
+    @property
+    def in_words(self) -> str:
+        """The phase inside a sentence: "phase 3", "phase not applicable"."""
+        return "phase not applicable" if self is PhaseCode.NA else self.label.lower()
 
 
 class Allocation(models.TextChoices):

@@ -275,23 +275,21 @@ class _Echo:
         return value
 
 
-def csv_rows(records):
-    writer = csv.writer(_Echo())
-    # The byte-order mark makes spreadsheet programs read the file as UTF-8.
-    yield "\ufeff" + writer.writerow(COLUMNS)
+def _csv_cell(value):
+    """A record's value as one CSV cell: lists joined, booleans as words."""
+    if isinstance(value, list):
+        return "; ".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def csv_lines(records):
+    """The trial list's header line, then one line of cells per trial record."""
+    yield COLUMNS
     for record in records:
         record = {**record, **csv_dose_cells(record["doses"])}
-        cells = []
-        for name in COLUMNS:
-            value = record[name]
-            if isinstance(value, list):
-                value = "; ".join(value)
-            elif isinstance(value, bool):
-                value = "true" if value else "false"
-            elif value is None:
-                value = ""
-            cells.append(neutralise(value))
-        yield writer.writerow(cells)
+        yield [_csv_cell(record[name]) for name in COLUMNS]
 
 
 def stream_csv(lines, filename: str) -> StreamingHttpResponse:
@@ -321,11 +319,7 @@ def json_chunks(records, query: str):
 
 
 def csv_response(queryset, base_url: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        csv_rows(started(_records(queryset, base_url))), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{FILENAME}.csv"'
-    return response
+    return stream_csv(csv_lines(_records(queryset, base_url)), f"{FILENAME}.csv")
 
 
 def json_response(queryset, base_url: str, query: str) -> StreamingHttpResponse:

@@ -14,20 +14,13 @@ from django.db import connection
 from django.db.models import F, Q
 
 from trials import search
-from trials.choices import OverallStatus, StudyType
+from trials.choices import OverallStatus, PhaseCode, StudyType
 from trials.dates import parse_partial_date, partial_date_end
 from trials.models import Arm, CuratedTrialFacts, Intervention, Site, Trial
 from trials.models.curated_facts import curated_country_filter
 
 MAX_Q_LENGTH = 500
-PHASE_CHOICES = [
-    ("EARLY_PHASE1", "early phase 1"),
-    ("PHASE1", "phase 1"),
-    ("PHASE2", "phase 2"),
-    ("PHASE3", "phase 3"),
-    ("PHASE4", "phase 4"),
-    ("NA", "phase not applicable"),
-]
+PHASE_CHOICES = [(phase.value, phase.in_words) for phase in PhaseCode]
 COUNTRY_CHOICES = sorted((c.alpha_2, c.name) for c in pycountry.countries)
 HAS_RESULTS_CHOICES = [
     ("true", "with posted results"),

@@ -6,7 +6,12 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from editorial.models import Editorial, EditorialQuerySet, State, has_source_constraint
-from evidence.synthesis import SCALE_OF_METRIC, SE_FROM_CI, SE_FROM_GROUP_SIZES, SE_REPORTED
+from evidence.synthesis import (
+    SCALE_CODE_OF_METRIC,
+    SE_FROM_CI,
+    SE_FROM_GROUP_SIZES,
+    SE_REPORTED,
+)
 from trials.models import Trial
 
 
@@ -17,9 +22,6 @@ class Metric(models.TextChoices):
     MEAN_DIFFERENCE = "md", "Mean difference"
     RISK_RATIO = "rr", "Risk ratio"
     ODDS_RATIO = "or", "Odds ratio"
-
-
-RATIO_METRICS = {Metric.RISK_RATIO, Metric.ODDS_RATIO}
 
 
 class Direction(models.TextChoices):
@@ -86,7 +88,7 @@ def se_basis_of(metric, se, ci_low, ci_high, n_treatment, n_control) -> str:
         return SEBasis.REPORTED_SE
     if ci_low is not None and ci_high is not None:
         return SEBasis.REPORTED_CI
-    if SCALE_OF_METRIC.get(metric) == "smd" and n_treatment and n_control:
+    if SCALE_CODE_OF_METRIC.get(metric) == "smd" and n_treatment and n_control:
         return SEBasis.GROUP_SIZES
     return SEBasis.NONE
 

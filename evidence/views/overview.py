@@ -14,7 +14,7 @@ from evidence.models import RegulatoryMilestone
 from evidence.synthesis_summary import overview_syntheses
 from evidence.views.public import freshness
 from evidence.views.safety import safety_card
-from trials.choices import OverallStatus, label_for
+from trials.choices import OverallStatus, PhaseCode, label_for
 from trials.models import Condition, Phase, Trial
 
 TOP_CONDITIONS = 8
@@ -81,8 +81,8 @@ def overview(request):
         "recently_changed": Trial.objects.published()
         .filter(last_update_posted__isnull=False)
         .order_by("-last_update_posted", "pk")[:LATEST],
-        "question_url": _list_url(phase="PHASE3", condition=PTSD, has_results="true"),
-        "phase3_ptsd_url": _list_url(phase="PHASE3", condition=PTSD),
+        "question_url": _list_url(phase=PhaseCode.PHASE3, condition=PTSD, has_results="true"),
+        "phase3_ptsd_url": _list_url(phase=PhaseCode.PHASE3, condition=PTSD),
         "fda_url": reverse("evidence:milestones") + "?agency=FDA",
         "overview_syntheses": overview_syntheses(),
         **safety_card(),

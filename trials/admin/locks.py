@@ -5,19 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 
-from trials.dates import PartialDate
+from trials.field_text import field_text
 from trials.models import FieldLock, Trial
-
-
-def current_value(trial: Trial, field: str) -> str:
-    """A field's value as text in the registry's spelling, to compare with the import's."""
-    value = getattr(trial, field, None)
-    if value is None:
-        return ""
-    precision = getattr(trial, f"{field}_precision", None)
-    if precision is not None:
-        return str(PartialDate(value, precision, getattr(trial, f"{field}_type", "")))
-    return str(value)
 
 
 def display_value(trial: Trial, field: str, raw: str) -> str:
@@ -31,7 +20,7 @@ def display_value(trial: Trial, field: str, raw: str) -> str:
 def registry_differs(lock: FieldLock, trial: Trial) -> bool:
     if not lock.registry_value_seen_at and not lock.registry_value:
         return False  # the import has not looked at this field since it was locked
-    return lock.registry_value.strip().casefold() != current_value(trial, lock.field).casefold()
+    return lock.registry_value.strip().casefold() != field_text(trial, lock.field).casefold()
 
 
 def lock_note(lock: FieldLock, trial: Trial) -> str:

@@ -9,12 +9,13 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import date
 from typing import Any, Self
 from urllib.parse import quote
 
 import requests
+from urllib3.exceptions import InvalidHeader, MaxRetryError
+from urllib3.util.retry import Retry
 
 APP_NAME = "mdma-evidence-tracker"
 APP_VERSION = "1.0"
@@ -29,6 +30,8 @@ DEFAULT_PAGE_SIZE = 1000
 JITTER_FRACTION = 0.25
 # Cap absurd Retry-After values so one bad header cannot stall an import for hours.
 MAX_RETRY_AFTER = 300.0
+# Throttling and server errors are worth another attempt; other statuses are final.
+RETRY_STATUSES = frozenset({429, *range(500, 600)})
 # How much of an error body to quote in exception messages.
 ERROR_TEXT_LIMIT = 300
 SINCE_FILTER = "AREA[LastUpdatePostDate]RANGE[{:%Y-%m-%d},MAX]"
@@ -57,12 +60,39 @@ class CtgovUnavailable(CtgovError):
     """The API kept failing transiently until the attempts ran out."""
 
 
-class _RetryableError(Exception):
-    """Internal signal: this attempt failed in a way worth retrying."""
+class _RetryableResponse(Exception):
+    """Internal signal: the response (a 429/5xx, or a 200 without the JSON we need)
+    is worth another attempt."""
 
-    def __init__(self, message: str, retry_after: float | None = None):
-        super().__init__(message)
-        self.retry_after = retry_after
+
+class RetryPolicy(Retry):
+    """urllib3's Retry (attempt budget, Retry-After parsing and its cap) with today's
+    timing: doubling from the first retry, jitter proportional to the delay, and a
+    Retry-After that lengthens the wait but never shortens it."""
+
+    def get_backoff_time(self) -> float:
+        # urllib3 waits nothing before the first retry and adds a fixed jitter.
+        delay = self.backoff_factor * 2 ** (len(self.history) - 1)
+        return delay + random.uniform(0, delay * JITTER_FRACTION)
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        # urllib3 accepts whole seconds or an HTTP date and raises on anything else;
+        # fractional seconds are honoured too, and an unreadable header is ignored.
+        try:
+            return min(max(float(retry_after), 0.0), self.retry_after_max)
+        except ValueError:
+            pass
+        try:
+            return super().parse_retry_after(retry_after)
+        except InvalidHeader:
+            return 0.0
+
+    def delay(self, response: requests.Response | None) -> float:
+        """Seconds to wait before the next attempt."""
+        retry_after = None
+        if response is not None and self.respect_retry_after_header:
+            retry_after = self.get_retry_after(response.raw)
+        return max(self.get_backoff_time(), retry_after or 0.0)
 
 
 @dataclass(frozen=True)
@@ -81,24 +111,6 @@ def build_user_agent(contact: str | None = None) -> str:
     return f"{agent} (+{contact})" if contact else agent
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Convert a Retry-After header (seconds or HTTP-date) to seconds."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - datetime.now(UTC)).total_seconds()
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
-
-
 def _snippet(response: requests.Response) -> str:
     """Shorten a response body for inclusion in an error message."""
     text = " ".join(response.text.split())
@@ -108,12 +120,24 @@ def _snippet(response: requests.Response) -> str:
 def _check_status(response: requests.Response) -> None:
     """Raise for any non-200 status: retryable for 429/5xx, fatal otherwise."""
     status = response.status_code
-    if status == 429 or status >= 500:
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        raise _RetryableError(f"HTTP {status}: {_snippet(response)}", retry_after)
+    if status in RETRY_STATUSES:
+        raise _RetryableResponse(f"HTTP {status}: {_snippet(response)}")
     if status != 200:
         error = CtgovNotFound if status == 404 else CtgovError
         raise error(f"GET {response.url} returned HTTP {status}: {_snippet(response)}")
+
+
+def _checked_json(response: requests.Response, validate: Validator) -> Any:
+    """Return the response's JSON, or raise a retryable/fatal error."""
+    _check_status(response)
+    try:
+        data = response.json()
+    except ValueError:
+        data = None  # maintenance pages and cut-off bodies arrive as 200s
+    if data is None or not validate(data):
+        kind = response.headers.get("Content-Type", "no content type")
+        raise _RetryableResponse(f"HTTP 200 with invalid JSON ({kind}): {_snippet(response)}")
+    return data
 
 
 def _is_object(data: Any) -> bool:
@@ -152,7 +176,11 @@ class CtgovClient:
         self.base_url = base_url.rstrip("/")
         self.min_interval = min_interval
         self.retries = max(1, retries)
-        self.backoff = backoff
+        self.retry = RetryPolicy(
+            total=self.retries - 1,
+            backoff_factor=backoff,
+            retry_after_max=MAX_RETRY_AFTER,
+        )
         self.timeout = (connect_timeout, read_timeout)
         self.sleep = sleep
         self.clock = clock
@@ -188,12 +216,9 @@ class CtgovClient:
         nct_ids: list[str] | None = None,
         since: date | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-        fields: Fields = None,
-        extra_params: dict[str, str] | None = None,
     ) -> Iterator[Page]:
         """Yield every page of a /studies search, following nextPageToken."""
-        params = self._search_params(query_intr, nct_ids, since, page_size, fields)
-        params.update(extra_params or {})
+        params = self._search_params(query_intr, nct_ids, since, page_size)
         page = self._fetch_page(1, dict(params, countTotal="true"))
         seen_tokens: set[str] = set()
         while True:
@@ -215,7 +240,7 @@ class CtgovClient:
         return Page(number, data["studies"], total, data.get("nextPageToken") or None)
 
     @staticmethod
-    def _search_params(query_intr, nct_ids, since, page_size, fields) -> dict[str, str]:
+    def _search_params(query_intr, nct_ids, since, page_size) -> dict[str, str]:
         """Build the /studies query parameters shared by every page."""
         params = {"format": "json", "pageSize": str(page_size)}
         if query_intr:
@@ -224,45 +249,37 @@ class CtgovClient:
             params["filter.ids"] = _join(nct_ids)
         if since:
             params["filter.advanced"] = SINCE_FILTER.format(since)
-        if fields:
-            params["fields"] = _join(fields)
         return params
 
     def _get_json(self, path: str, params: dict[str, str], validate: Validator = _is_object) -> Any:
-        """GET a path and return its JSON, retrying transient failures."""
-        url = self.base_url + path
-        last_error = "no attempt made"
-        for attempt in range(1, self.retries + 1):
-            self._pace()
-            try:
-                return self._attempt(url, params, validate)
-            except _RetryableError as exc:
-                last_error = str(exc)
-                retry_after = exc.retry_after
-            if attempt < self.retries:
-                delay = self._backoff_delay(attempt, retry_after)
-                message = "ctgov GET %s attempt %d/%d failed (%s); retrying in %.2fs"
-                logger.warning(message, url, attempt, self.retries, last_error, delay)
-                self.sleep(delay)
-        raise CtgovUnavailable(
-            f"GET {url} failed after {self.retries} attempts; last error: {last_error}"
-        )
+        """GET a path and return its JSON, retrying transient failures.
 
-    def _attempt(self, url: str, params: dict[str, str], validate: Validator) -> Any:
-        """Make one request and return its JSON, or raise a retryable/fatal error."""
-        try:
-            response = self.session.get(url, params=params, timeout=self.timeout)
-        except RETRYABLE_EXCEPTIONS as exc:
-            raise _RetryableError(f"{type(exc).__name__}: {exc}") from exc
-        _check_status(response)
-        try:
-            data = response.json()
-        except ValueError:
-            data = None  # maintenance pages and cut-off bodies arrive as 200s
-        if data is None or not validate(data):
-            kind = response.headers.get("Content-Type", "no content type")
-            raise _RetryableError(f"HTTP 200 with invalid JSON ({kind}): {_snippet(response)}")
-        return data
+        requests reads the body after urllib3's own retry loop has finished, so a
+        truncated or non-JSON body could not be retried by mounting the policy on the
+        session; this loop drives the one RetryPolicy for status, network and body
+        faults alike, so they share one attempt budget."""
+        url = self.base_url + path
+        retry = self.retry
+        while True:
+            self._pace()
+            response = None
+            try:
+                response = self.session.get(url, params=params, timeout=self.timeout)
+                return _checked_json(response, validate)
+            except RETRYABLE_EXCEPTIONS as exc:
+                error = f"{type(exc).__name__}: {exc}"
+            except _RetryableResponse as exc:
+                error = str(exc)
+            try:
+                retry = retry.increment("GET", url)
+            except MaxRetryError:
+                message = f"GET {url} failed after {self.retries} attempts; last error: {error}"
+                raise CtgovUnavailable(message) from None
+            delay = retry.delay(response)
+            attempt = len(retry.history)
+            message = "ctgov GET %s attempt %d/%d failed (%s); retrying in %.2fs"
+            logger.warning(message, url, attempt, self.retries, error, delay)
+            self.sleep(delay)
 
     def _pace(self) -> None:
         """Wait so request starts are at least min_interval apart (API politeness)."""
@@ -271,9 +288,3 @@ class CtgovClient:
             if wait > 0:
                 self.sleep(wait)
         self._last_start = self.clock()
-
-    def _backoff_delay(self, attempt: int, retry_after: float | None) -> float:
-        """Exponential backoff with jitter; a longer Retry-After always wins."""
-        delay = self.backoff * 2 ** (attempt - 1)
-        delay += random.uniform(0, delay * JITTER_FRACTION)
-        return max(delay, retry_after or 0.0)

@@ -65,7 +65,6 @@ SECONDARY_ID_KINDS = {
     "OTHER": choices.IdentifierKind.OTHER,
 }
 GRANT_TYPES = {"NIH", "FDA", "VA", "CDC", "AHRQ", "SAMHSA", "OTHER_GRANT"}
-PHASES = {"EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA"}
 OUTCOME_KINDS = {
     "primaryOutcomes": choices.OutcomeKind.PRIMARY,
     "secondaryOutcomes": choices.OutcomeKind.SECONDARY,
@@ -185,7 +184,7 @@ def _parse(study: dict, nct_id: str, warn) -> dict:
         )
         phases = [p for p in design.get("phases") or [] if isinstance(p, str)]
         for phase in phases:
-            if phase not in PHASES:
+            if phase not in choices.PhaseCode.values:
                 warn(f"unknown phase {phase!r} stored as given")
         out["phases"] = tuple(dict.fromkeys(phases))
 

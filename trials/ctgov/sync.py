@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from trials.ctgov.client import CtgovClient, CtgovError, CtgovNotFound, Page
+from trials.ctgov.client import CtgovClient, CtgovError, Page
 from trials.ctgov.parse import ParseError, raw_hash, study_nct_id
 from trials.ctgov.refusals import record_refusals, refuse, retries
 from trials.ctgov.run_lock import (
@@ -249,14 +249,7 @@ def _pages(options: RunOptions, summary: RunSummary, seen: set[str]) -> Iterator
             # The data is still worth importing; only the "as of" date is missing.
             summary.log.append(f"could not read /version: {exc}")
         if options.mode == NCT:
-            for number, nct_id in enumerate(options.nct_ids, start=1):
-                try:
-                    found = client.get_study(nct_id)
-                except CtgovNotFound:
-                    summary.errors += 1
-                    summary.log.append(f"{nct_id}: not found in ClinicalTrials.gov (HTTP 404)")
-                    continue
-                yield Page(number, [found], None, None)
+            yield from _by_ids(client, options.nct_ids, summary)
             return
         yield from client.iter_pages(
             query_intr=options.query,
@@ -265,6 +258,23 @@ def _pages(options: RunOptions, summary: RunSummary, seen: set[str]) -> Iterator
         )
         # Lazily: by now `seen` holds every study of the query's pages.
         yield from retries(client, summary, seen)
+
+
+def _by_ids(client: CtgovClient, nct_ids: list[str], summary: RunSummary) -> Iterator[Page]:
+    """The studies of --nct, a page size of ids per `filter.ids` request; an id the
+    registry does not know (as an NCT id or an alias) fails the run."""
+    size = settings.CTGOV_PAGE_SIZE
+    found: set[str] = set()
+    for start in range(0, len(nct_ids), size):
+        for page in client.iter_pages(nct_ids=nct_ids[start : start + size], page_size=size):
+            for record in page.studies:
+                ident = record.get("protocolSection", {}).get("identificationModule", {})
+                found.update([ident.get("nctId"), *(ident.get("nctIdAliases") or [])])
+            yield page
+    for nct_id in nct_ids:
+        if nct_id not in found:
+            summary.errors += 1
+            summary.log.append(f"{nct_id}: not found in ClinicalTrials.gov")
 
 
 def _import(options, summary: RunSummary, run, now, progress) -> None:

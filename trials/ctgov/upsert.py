@@ -26,12 +26,14 @@ from django.utils import timezone
 from editorial.models import State
 from trials.choices import IdentifierKind, RecordSource
 from trials.ctgov.parse import ParseError, parse_study, raw_hash
-from trials.ctgov.records import Org, ParsedStudy
+from trials.ctgov.records import ParsedStudy
 from trials.ctgov.relations import FieldChange, organizations, sync_relations
 from trials.ctgov.schema import strip_nul
 from trials.ctgov.store_results import sync_results
 from trials.ctgov.topic import off_topic_reason
-from trials.dates import PartialDate, Precision, format_partial_date
+from trials.dates import PartialDate, format_partial_date
+from trials.field_text import field_text as display
+from trials.field_text import value_text as display_value
 from trials.models import ImportRun, Trial, TrialChange
 
 logger = logging.getLogger(__name__)
@@ -68,14 +70,6 @@ class UpsertResult:
     off_topic: str = ""  # why a new study was held back as a draft
 
 
-class _Rollback(Exception):
-    """Carries a dry run's result out of the transaction it rolls back."""
-
-    def __init__(self, result: UpsertResult):
-        super().__init__(result.nct_id)
-        self.result = result
-
-
 def change_reason(run: ImportRun | None) -> str:
     return f"ClinicalTrials.gov import {run.pk}" if run else "ClinicalTrials.gov import"
 
@@ -98,13 +92,10 @@ def upsert_study(
     raw, _ = strip_nul(raw)  # parse_study has warned about any
     now = now or timezone.now()
     off_topic = off_topic_reason(parsed, settings.CTGOV_TOPIC_TERMS)
-    try:
-        with transaction.atomic():
-            result = _upsert(parsed, raw, run, now, publish, force, off_topic)
-            if dry_run:
-                raise _Rollback(result)
-    except _Rollback as rollback:
-        return rollback.result
+    with transaction.atomic():
+        result = _upsert(parsed, raw, run, now, publish, force, off_topic)
+        if dry_run:
+            transaction.set_rollback(True)
     return result
 
 
@@ -228,19 +219,6 @@ def _apply_fields(trial: Trial, parsed: ParsedStudy, created: bool, now, upgradi
     return ([] if created else changes), locks_seen, filled
 
 
-def display(trial: Trial, name: str) -> str:
-    """A trial field as the change log shows it (dates as precise as they were given)."""
-    if name == "lead_sponsor":
-        return trial.lead_sponsor.name if trial.lead_sponsor_id else ""
-    if name in PRECISE_DATES or name in TYPED_DATES:
-        return format_partial_date(
-            getattr(trial, name),
-            getattr(trial, f"{name}_precision", Precision.DAY),
-            getattr(trial, f"{name}_type", ""),
-        )
-    return display_value(getattr(trial, name))
-
-
 def _only_newly_read(trial: Trial, name: str, old_text: str, value: Any) -> bool:
     """True when a parser upgrade only adds what the old parser did not read (a date's
     type, a field it ignored): that is no registry change, so it is not logged."""
@@ -249,20 +227,6 @@ def _only_newly_read(trial: Trial, name: str, old_text: str, value: Any) -> bool
     if isinstance(value, PartialDate):
         return old_text == format_partial_date(value.date, value.precision)
     return False
-
-
-def display_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, PartialDate):
-        return str(value)
-    if isinstance(value, Org):
-        return value.name
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
 
 
 def _assign(trial: Trial, name: str, value: Any) -> None:

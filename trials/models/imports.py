@@ -64,9 +64,6 @@ class ImportRun(models.Model):
 
 
 class TrialChangeQuerySet(models.QuerySet):
-    def significant(self):
-        return self.filter(significant=True)
-
     def awaiting_review(self):
         return self.filter(significant=True, reviewed_at__isnull=True)
 

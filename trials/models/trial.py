@@ -12,7 +12,6 @@ from simple_history.models import HistoricalRecords
 
 from editorial.models import Editorial, EditorialQuerySet, has_source_constraint
 from trials.choices import (
-    ACTIVE_STATUSES,
     Allocation,
     EnrollmentType,
     IdentifierKind,
@@ -83,23 +82,11 @@ class Condition(models.Model):
 
 
 class TrialQuerySet(EditorialQuerySet):
-    def recruiting(self):
-        return self.filter(overall_status=OverallStatus.RECRUITING)
-
-    def active(self):
-        return self.filter(overall_status__in=ACTIVE_STATUSES)
-
-    def with_results(self):
-        return self.filter(has_results=True)
-
     def in_phase(self, code: str):
         return self.filter(phases__code=code)
 
     def from_registry(self):
         return self.filter(record_source=RecordSource.REGISTRY)
-
-    def curated(self):
-        return self.filter(record_source=RecordSource.CURATED)
 
     def find(self, key: str):
         """Look a trial up by its URL key: an NCT id (or former NCT id) or a slug."""
