@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from evidence.models.milestones import RegulatoryMilestone
 from evidence.models.publications import Publication
 from trials.curation import Editorial, EditorialQuerySet, has_source_constraint
 from trials.models import Trial
@@ -43,6 +44,7 @@ class SafetyFindingQuerySet(EditorialQuerySet):
         return self.published().prefetch_related(
             Prefetch("trials", queryset=Trial.objects.published().order_by("acronym")),
             Prefetch("publications", queryset=Publication.objects.published()),
+            Prefetch("milestones", queryset=RegulatoryMilestone.objects.published()),
         )
 
     def about_topic(self, topic: str):
@@ -84,6 +86,13 @@ class SafetyFinding(Editorial):
     )
     trials = models.ManyToManyField(Trial, blank=True, related_name="safety_findings")
     publications = models.ManyToManyField(Publication, blank=True, related_name="safety_findings")
+    milestones = models.ManyToManyField(
+        RegulatoryMilestone,
+        blank=True,
+        related_name="safety_findings",
+        help_text="The decisions or events this finding comes from, as its source says; "
+        "each milestone's page lists its findings.",
+    )
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
