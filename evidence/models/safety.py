@@ -40,8 +40,12 @@ class Verification(models.TextChoices):
 
 class SafetyFindingQuerySet(EditorialQuerySet):
     def for_public(self):
-        """Published findings with their published trials and publications, prefetched."""
-        return self.published().prefetch_related(
+        """Published findings with their published trials, publications and milestones."""
+        return self.published().with_links()
+
+    def with_links(self):
+        """Prefetch what a finding links to, published records only."""
+        return self.prefetch_related(
             Prefetch("trials", queryset=Trial.objects.published().order_by("acronym")),
             Prefetch("publications", queryset=Publication.objects.published()),
             Prefetch("milestones", queryset=RegulatoryMilestone.objects.published()),
@@ -49,6 +53,26 @@ class SafetyFindingQuerySet(EditorialQuerySet):
 
     def about_topic(self, topic: str):
         return self.filter(topic=topic)
+
+    def about_trials(self, nct_ids):
+        """Findings resting on any of these published trials."""
+        trials = Trial.objects.published().filter(nct_id__in=nct_ids)
+        return self.filter(
+            pk__in=self.model.trials.through.objects.filter(trial__in=trials).values(
+                "safetyfinding_id"
+            )
+        )
+
+    def with_status(self, statuses):
+        """verified (in the source cited), secondary (in a review's table), unverified."""
+        query = models.Q(pk__in=[])
+        if "verified" in statuses:
+            query |= models.Q(verified=True, verified_against=Verification.PRIMARY)
+        if "secondary" in statuses:
+            query |= models.Q(verified=True, verified_against=Verification.SECONDARY)
+        if "unverified" in statuses:
+            query |= models.Q(verified=False)
+        return self.filter(query)
 
 
 class SafetyFinding(Editorial):
