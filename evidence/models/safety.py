@@ -38,6 +38,9 @@ class Verification(models.TextChoices):
     SECONDARY = "secondary", "read in a review's table, not the primary paper"
 
 
+VERIFICATION_STATUSES = ["verified", "secondary", "unverified"]
+
+
 class SafetyFindingQuerySet(EditorialQuerySet):
     def for_public(self):
         """Published findings with their published trials, publications and milestones."""
@@ -144,6 +147,13 @@ class SafetyFinding(Editorial):
     def is_retracted(self) -> bool:
         """The source is retracted, or a linked publication is: flagged wherever shown."""
         return self.source_retracted or any(p.is_retracted for p in self.publications.all())
+
+    @property
+    def verification_status(self) -> str:
+        """verified, secondary (numbers read in a review's table) or unverified."""
+        if not self.verified:
+            return "unverified"
+        return "secondary" if self.verified_against == Verification.SECONDARY else "verified"
 
     @property
     def status_label(self) -> str:

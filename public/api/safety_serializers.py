@@ -6,19 +6,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from evidence.models import SafetyTopic
+from evidence.models.safety import VERIFICATION_STATUSES
 from evidence.safety_numbers import number_lines
 from public.api.dates import PartialDateField
 from public.api.evidence_serializers import PublicationRefSerializer, TrialRefSerializer
 from public.api.links import EditorialFields, LinkField, milestone_api_path
-
-STATUSES = ["verified", "secondary", "unverified"]
-
-
-def finding_status(finding) -> str:
-    """verified, secondary (numbers read in a review's table) or unverified."""
-    if not finding.verified:
-        return "unverified"
-    return "secondary" if finding.verified_against == "secondary" else "verified"
 
 
 def finding_api_path(finding) -> str:
@@ -62,7 +54,11 @@ class SafetyFindingSerializer(EditorialFields, serializers.Serializer):
         help_text="Per arm {n, N, pct}; effects with intervals; as the source gives them.",
     )
     numbers_text = serializers.SerializerMethodField()
-    status = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(
+        source="verification_status",
+        choices=VERIFICATION_STATUSES,
+        help_text="verified, secondary (numbers read in a review's table) or unverified.",
+    )
     retracted = serializers.BooleanField(
         source="is_retracted",
         help_text="The source, or a publication the finding rests on, is retracted.",
@@ -78,7 +74,3 @@ class SafetyFindingSerializer(EditorialFields, serializers.Serializer):
     def get_numbers_text(self, finding) -> list[str]:
         """The numbers as the lines /safety/ shows."""
         return number_lines(finding.numbers)
-
-    def get_status(self, finding) -> str:
-        """verified, secondary (read in a review's table) or unverified."""
-        return finding_status(finding)

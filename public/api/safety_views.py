@@ -5,9 +5,10 @@ from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 
 from evidence.models import SafetyFinding, SafetyTopic
+from evidence.models.safety import VERIFICATION_STATUSES as STATUSES
 from public.api.base import PublicView, problems
 from public.api.evidence_views import _addressable
-from public.api.safety_serializers import STATUSES, SafetyFindingSerializer
+from public.api.safety_serializers import SafetyFindingSerializer
 from trials.models.trial import NCT_ID_RE
 
 
