@@ -39,6 +39,7 @@ urlpatterns = [
     path("feeds/milestones/", feeds.MilestoneFeed(), name="milestones-feed"),
     path("feeds/publications/", feeds.PublicationFeed(), name="publications-feed"),
     path("feeds/retractions/", feeds.RetractionFeed(), name="retractions-feed"),
+    path("feeds/syntheses/", feeds.PooledResultFeed(), name="syntheses-feed"),
     path(
         "safety/findings.<str:fmt>",
         safety_data.safety_findings_export,
