@@ -96,3 +96,12 @@ def test_the_schema_documents_the_safety_resource(client, seeded):
     assert "/api/v1/safety/" in schema["paths"] and "/api/v1/safety/{id}/" in schema["paths"]
     names = {p["name"] for p in schema["paths"]["/api/v1/safety/"]["get"]["parameters"]}
     assert {"topic", "status", "trial"} <= names
+
+
+def test_a_trial_detail_lists_its_published_safety_findings(client, seeded):
+    SafetyFinding.objects.filter(seed_key="SAF-MAPP2-NO-SAE").update(state=State.DRAFT)
+    trial = client.get("/api/v1/trials/NCT04077437/").json()
+    keys = {f["key"] for f in trial["safety_findings"]}
+    assert "SAF-MAPP2-SEVERE-TEAE" in keys and "SAF-MAPP2-NO-SAE" not in keys
+    finding = next(f for f in trial["safety_findings"] if f["key"] == "SAF-MAPP2-SEVERE-TEAE")
+    assert finding["api_url"].startswith("http://testserver/api/v1/safety/")

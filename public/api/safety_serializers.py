@@ -74,3 +74,16 @@ class SafetyFindingSerializer(EditorialFields, serializers.Serializer):
     def get_numbers_text(self, finding) -> list[str]:
         """The numbers as the lines /safety/ shows."""
         return number_lines(finding.numbers)
+
+
+class SafetyFindingRefSerializer(serializers.Serializer):
+    """A pointer to a published safety finding, as a trial's detail lists them."""
+
+    id = serializers.IntegerField()
+    key = serializers.CharField(source="seed_key", allow_null=True)
+    topic = serializers.ChoiceField(choices=SafetyTopic.choices)
+    statement = serializers.CharField()
+    status = serializers.ChoiceField(source="verification_status", choices=VERIFICATION_STATUSES)
+    retracted = serializers.BooleanField(source="is_retracted")
+    url = LinkField(lambda f: f.get_absolute_url())
+    api_url = LinkField(finding_api_path)
