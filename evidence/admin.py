@@ -153,7 +153,7 @@ class SafetyFindingAdmin(EditorialAdmin):
     ]
     list_filter = ["topic", "verified", "verified_against", "source_retracted"]
     search_fields = ["seed_key", "statement", "source_citation", "quote", "note", "sources"]
-    autocomplete_fields = ["trials", "publications"]
+    autocomplete_fields = ["trials", "publications", "milestones"]
 
 
 @admin.register(RiskOfBias)

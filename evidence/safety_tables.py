@@ -121,12 +121,14 @@ def cross_trial_table(events) -> dict:
                 c.num_affected, c.num_at_risk, c.num_events
             )
     ordered = sorted(rows.values(), key=lambda r: (r.organ_system.casefold(), r.term.casefold()))
+    items = [
+        {"row": r, "cells": [r.cells.get((col.trial.pk, col.code)) for col in columns]}
+        for r in ordered
+    ]
     return {
         "columns": columns,
-        "rows": [
-            {"row": r, "cells": [r.cells.get((col.trial.pk, col.code)) for col in columns]}
-            for r in ordered
-        ],
+        "rows": items,
+        "organ_systems": _by_organ_system(items),
         "reports": reports,
         "trials": trials,
         "trial_list": [
@@ -134,6 +136,17 @@ def cross_trial_table(events) -> dict:
             for t in sorted(trials.values(), key=lambda t: t.nct_id or "")
         ],
     }
+
+
+def _by_organ_system(items: list[dict]) -> list[dict]:
+    """Consecutive rows under one heading per organ system, as the registry spells it first."""
+    groups: list[dict] = []
+    for item in items:
+        system = item["row"].organ_system
+        if not groups or groups[-1]["key"] != system.casefold():
+            groups.append({"key": system.casefold(), "name": system, "rows": []})
+        groups[-1]["rows"].append(item)
+    return groups
 
 
 def _arms_of(row: Row, trial: Trial, columns: list[Column]) -> Arms | None:

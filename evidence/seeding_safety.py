@@ -8,7 +8,7 @@ publication seed keys it rests on. Existing findings are left as they are.
 from django.utils import timezone
 
 from editorial.models import State
-from evidence.models import SafetyFinding
+from evidence.models import RegulatoryMilestone, SafetyFinding
 
 FIXTURE = "safety_findings.json"
 UNVERIFIED_NOTE = "Marked UNVERIFIED in the safety fact sheet."
@@ -38,6 +38,9 @@ def finding_fields(rec: dict) -> dict:
 
 
 def seed_safety_findings(records: list[dict], trials: dict, publications: dict, report) -> None:
+    # Only the milestones the fixture names by key: a link is a curated reading of the
+    # finding's source, never inferred from dates or words here.
+    milestones = {m.seed_key: m for m in RegulatoryMilestone.objects.filter(seed_key__isnull=False)}
     for order, rec in enumerate(records):
         if SafetyFinding.objects.filter(seed_key=rec["id"]).exists():
             report.count("safety findings", False)
@@ -52,4 +55,5 @@ def seed_safety_findings(records: list[dict], trials: dict, publications: dict, 
         finding.save()
         finding.trials.set([trials[key] for key in rec["site"]["trials"]])
         finding.publications.set([publications[key] for key in rec["site"]["publications"]])
+        finding.milestones.set([milestones[key] for key in rec["site"].get("milestones", [])])
         report.count("safety findings", True)

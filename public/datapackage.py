@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from public import datapackage_tables as t
 from public.freshness import data_timestamp
+from public.safety_data import SAFETY_TABLE
 
 S, INT, N, B, D = "string", "integer", "number", "boolean", "date"
 EDITORIAL = [
@@ -168,6 +169,7 @@ TABLES = [
             },
         ],
     ),
+    SAFETY_TABLE,
 ]
 
 
@@ -220,12 +222,26 @@ def descriptor(resources: list[dict], stamp: datetime | None, built: datetime) -
         "name": "mdma-evidence-tracker",
         "title": "MDMA Evidence Tracker: trials and curated evidence",
         "description": "Published records only, exactly as the site shows them.",
-        "version": (stamp or built).strftime("%Y.%m.%d.%H%M%S"),
+        # To the microsecond: a publish within the same second as the last build is a new
+        # version, and --if-stale compares it exactly.
+        "version": (stamp or built).strftime("%Y.%m.%d.%H%M%S.%f"),
         "created": built.isoformat(timespec="seconds"),
+        "data_timestamp": stamp.isoformat() if stamp else None,
         "licenses": [{"name": "ODC-BY-1.0", "path": "https://opendatacommons.org/licenses/by/"}],
         "sources": [{"title": "ClinicalTrials.gov", "path": "https://clinicaltrials.gov/"}],
         "resources": resources,
     }
+
+
+def is_current(target: Path) -> bool:
+    """The package in `target` was built from the data as it is now (nothing published,
+    withdrawn, edited or imported since)."""
+    try:
+        built = json.loads((Path(target) / "datapackage.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return False
+    stamp = data_timestamp()
+    return built.get("data_timestamp") == (stamp.isoformat() if stamp else None)
 
 
 def build_package(target: Path) -> dict:

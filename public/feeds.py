@@ -1,4 +1,5 @@
-"""Atom feeds: any /trials/ search, one trial's changes, milestones, publications, retractions.
+"""Atom feeds: any /trials/ search, one trial's changes, milestones, publications, retractions,
+and changes of any pooled result.
 
 Each entry has a stable id, a title, a link and an <updated> time; the feed names the
 site as its author, so every feed is valid Atom 1.0 (RFC 4287).
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from evidence.models import Publication, RegulatoryMilestone
+from evidence.snapshot_changes import pooled_changes
 from trials.changes import public_changes
 from trials.choices import OverallStatus, label_for
 from trials.filters import TrialFilter
@@ -240,4 +242,26 @@ class RetractionFeed(AtomFeed):
                 p.retraction_notice,
             )
             for p in retracted[:ENTRIES]
+        ]
+
+
+class PooledResultFeed(AtomFeed):
+    """Each synthesis snapshot in which a family's pooled estimate, interval or k moved."""
+
+    title = f"{SITE}: changes of pooled results"
+    subtitle = "When a pooled estimate, its interval or the number of trials changed, old → new."
+
+    def link(self):
+        return reverse("evidence:synthesis")
+
+    def items(self):
+        return [
+            Entry(
+                f"snapshot/{c.snapshot.pk}",
+                f"{c.snapshot.family.name}: pooled result changed",
+                c.snapshot.family.get_absolute_url(),
+                c.snapshot.taken_at,
+                c.text,
+            )
+            for c in pooled_changes(ENTRIES)
         ]

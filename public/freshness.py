@@ -4,7 +4,13 @@ from datetime import datetime
 
 from django.db.models import Max
 
-from evidence.models import EffectEstimate, OutcomeFamily, Publication, RegulatoryMilestone
+from evidence.models import (
+    EffectEstimate,
+    OutcomeFamily,
+    Publication,
+    RegulatoryMilestone,
+    SafetyFinding,
+)
 from trials.models import ImportRun, Trial, TrialChange
 
 
@@ -12,7 +18,7 @@ def data_timestamp() -> datetime | None:
     """The latest edit, publication or import of any public record (None on an empty site)."""
     candidates = [
         model.objects.aggregate(latest=Max("updated_at"))["latest"]
-        for model in (Trial, Publication, RegulatoryMilestone, EffectEstimate)
+        for model in (Trial, Publication, RegulatoryMilestone, EffectEstimate, SafetyFinding)
     ]
     candidates.append(TrialChange.objects.aggregate(latest=Max("created_at"))["latest"])
     # Outcome families have no updated_at; their history records every edit.

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.negotiation import DefaultContentNegotiation
 
-from public import citation_views, data_views, feeds
+from public import citation_views, data_views, feeds, safety_data
 from public.api.base import NotFoundView
 
 app_name = "public"
@@ -39,6 +39,12 @@ urlpatterns = [
     path("feeds/milestones/", feeds.MilestoneFeed(), name="milestones-feed"),
     path("feeds/publications/", feeds.PublicationFeed(), name="publications-feed"),
     path("feeds/retractions/", feeds.RetractionFeed(), name="retractions-feed"),
+    path("feeds/syntheses/", feeds.PooledResultFeed(), name="syntheses-feed"),
+    path(
+        "safety/findings.<str:fmt>",
+        safety_data.safety_findings_export,
+        name="safety-findings-export",
+    ),
     path("data/", data_views.data_index, name="data"),
     path("data/<str:filename>", data_views.data_file, name="data-file"),
     re_path(r"^api/", NotFoundView.as_view(), name="api-not-found"),

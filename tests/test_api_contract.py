@@ -19,7 +19,13 @@ from schemathesis.checks import (
 )
 
 from config.wsgi import application
-from evidence.models import EffectEstimate, OutcomeFamily, Publication, RegulatoryMilestone
+from evidence.models import (
+    EffectEstimate,
+    OutcomeFamily,
+    Publication,
+    RegulatoryMilestone,
+    SafetyFinding,
+)
 from trials.models import Trial
 
 EXAMPLES_PER_OPERATION = 10
@@ -77,6 +83,7 @@ def known_cases(operations) -> list:
         ),
         "/api/v1/estimates/{id}/": ("id", EffectEstimate.objects.values_list("pk", flat=True)),
         "/api/v1/families/{slug}/": ("slug", OutcomeFamily.objects.values_list("slug", flat=True)),
+        "/api/v1/safety/{id}/": ("id", SafetyFinding.objects.values_list("pk", flat=True)),
     }
     cases = [
         by_path[path].Case(path_parameters={name: value})

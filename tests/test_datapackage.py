@@ -24,6 +24,7 @@ TABLES = {
     "milestones",
     "publications",
     "estimates",
+    "safety_findings",
 }
 
 

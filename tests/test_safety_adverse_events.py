@@ -30,6 +30,7 @@ class CrossTableReader(HTMLParser):
         self.in_table = False
         self.row = self.cell = None
         self.subtitle = 0
+        self.system = None  # the organ-system heading the next rows sit under
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -39,6 +40,8 @@ class CrossTableReader(HTMLParser):
             return
         if tag == "th" and "data-trial" in attrs:
             self.columns.append((attrs["data-trial"], attrs["data-group"]))
+        elif tag == "tr" and "organ-system" in (attrs.get("class") or ""):
+            self.row = {"heading": True, "cells": []}
         elif tag == "tr" and "data-seriousness" in attrs:
             self.row = {"kind": attrs["data-seriousness"], "cells": []}
         elif tag in ("td", "th") and self.row is not None:
@@ -54,9 +57,12 @@ class CrossTableReader(HTMLParser):
         elif tag in ("td", "th") and self.row is not None and self.cell is not None:
             self.row["cells"].append(self.cell.strip())
             self.cell = None
+        elif tag == "tr" and self.row is not None and self.row.get("heading"):
+            self.system = self.row["cells"][0]
+            self.row = None
         elif tag == "tr" and self.row is not None:
-            system, term, *cells = self.row["cells"]
-            self.rows[(self.row["kind"], system, term)] = dict(
+            term, *cells = self.row["cells"]
+            self.rows[(self.row["kind"], self.system, term)] = dict(
                 zip(self.columns, cells, strict=True)
             )
             self.row = None
@@ -91,7 +97,8 @@ def test_every_count_in_the_cross_trial_table_equals_the_registry_json(client, i
         module = study["resultsSection"]["adverseEventsModule"]
         for key, kind in KINDS.items():
             for event in module.get(key, []):
-                row = reader.rows[(kind, event.get("organSystem") or "not given", event["term"])]
+                system = event.get("organSystem") or "Organ system not given"
+                row = reader.rows[(kind, system, event["term"])]
                 for s in event["stats"]:
                     expected = Cell(s.get("numAffected"), s.get("numAtRisk"), None).text
                     assert row[(nct_id, s["groupId"])] == expected, (nct_id, event["term"])

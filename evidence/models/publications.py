@@ -114,6 +114,13 @@ class Publication(Editorial):
     def doi_url(self) -> str:
         return f"https://doi.org/{self.doi}" if self.doi else ""
 
+    @property
+    def reference_url(self) -> str:
+        """Where readers find the paper itself: its DOI, else its PubMed record, else nothing."""
+        if self.doi:
+            return self.doi_url
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
     def save(self, *args, **kwargs):
         # Empty ids are stored as NULL so the unique constraints allow many blanks.
         self.doi = (self.doi or "").strip() or None

@@ -11,6 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from editorial.models import Editorial, EditorialQuerySet, has_source_constraint
+from evidence.models.milestones import RegulatoryMilestone
 from evidence.models.publications import Publication
 from trials.models import Trial
 
@@ -37,16 +38,44 @@ class Verification(models.TextChoices):
     SECONDARY = "secondary", "read in a review's table, not the primary paper"
 
 
+VERIFICATION_STATUSES = ["verified", "secondary", "unverified"]
+
+
 class SafetyFindingQuerySet(EditorialQuerySet):
     def for_public(self):
-        """Published findings with their published trials and publications, prefetched."""
-        return self.published().prefetch_related(
+        """Published findings with their published trials, publications and milestones."""
+        return self.published().with_links()
+
+    def with_links(self):
+        """Prefetch what a finding links to, published records only."""
+        return self.prefetch_related(
             Prefetch("trials", queryset=Trial.objects.published().order_by("acronym")),
             Prefetch("publications", queryset=Publication.objects.published()),
+            Prefetch("milestones", queryset=RegulatoryMilestone.objects.published()),
         )
 
     def about_topic(self, topic: str):
         return self.filter(topic=topic)
+
+    def about_trials(self, nct_ids):
+        """Findings resting on any of these published trials."""
+        trials = Trial.objects.published().filter(nct_id__in=nct_ids)
+        return self.filter(
+            pk__in=self.model.trials.through.objects.filter(trial__in=trials).values(
+                "safetyfinding_id"
+            )
+        )
+
+    def with_status(self, statuses):
+        """verified (in the source cited), secondary (in a review's table), unverified."""
+        query = models.Q(pk__in=[])
+        if "verified" in statuses:
+            query |= models.Q(verified=True, verified_against=Verification.PRIMARY)
+        if "secondary" in statuses:
+            query |= models.Q(verified=True, verified_against=Verification.SECONDARY)
+        if "unverified" in statuses:
+            query |= models.Q(verified=False)
+        return self.filter(query)
 
 
 class SafetyFinding(Editorial):
@@ -84,6 +113,13 @@ class SafetyFinding(Editorial):
     )
     trials = models.ManyToManyField(Trial, blank=True, related_name="safety_findings")
     publications = models.ManyToManyField(Publication, blank=True, related_name="safety_findings")
+    milestones = models.ManyToManyField(
+        RegulatoryMilestone,
+        blank=True,
+        related_name="safety_findings",
+        help_text="The decisions or events this finding comes from, as its source says; "
+        "each milestone's page lists its findings.",
+    )
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -111,6 +147,13 @@ class SafetyFinding(Editorial):
     def is_retracted(self) -> bool:
         """The source is retracted, or a linked publication is: flagged wherever shown."""
         return self.source_retracted or any(p.is_retracted for p in self.publications.all())
+
+    @property
+    def verification_status(self) -> str:
+        """verified, secondary (numbers read in a review's table) or unverified."""
+        if not self.verified:
+            return "unverified"
+        return "secondary" if self.verified_against == Verification.SECONDARY else "verified"
 
     @property
     def status_label(self) -> str:

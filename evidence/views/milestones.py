@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from evidence.charts import TimelinePoint, timeline_svg
-from evidence.models import MilestoneKind, Publication, RegulatoryMilestone
+from evidence.models import MilestoneKind, Publication, RegulatoryMilestone, SafetyFinding
 from evidence.views.public import withdrawn_response
 from trials.facets import country_name
 from trials.models import Trial
@@ -98,6 +98,12 @@ def milestone_detail(request, pk):
         RegulatoryMilestone.objects.publicly_addressable().prefetch_related(
             Prefetch("trials", queryset=Trial.objects.published()),
             Prefetch("publications", queryset=Publication.objects.published()),
+            Prefetch(
+                "safety_findings",
+                queryset=SafetyFinding.objects.published().prefetch_related(
+                    Prefetch("publications", queryset=Publication.objects.published())
+                ),
+            ),
         ),
         pk=pk,
     )

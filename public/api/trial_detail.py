@@ -3,13 +3,14 @@
 from django.db.models import Prefetch
 from rest_framework import serializers
 
-from evidence.models import EffectEstimate, Publication, RegulatoryMilestone
+from evidence.models import EffectEstimate, Publication, RegulatoryMilestone, SafetyFinding
 from public.api.evidence_serializers import (
     EstimateSerializer,
     MilestoneSerializer,
     PublicationRefSerializer,
 )
 from public.api.links import SourceSerializer
+from public.api.safety_serializers import SafetyFindingRefSerializer
 from public.api.trial_serializers import (
     AdverseEventGroupSerializer,
     ArmSerializer,
@@ -67,6 +68,12 @@ def trial_detail_queryset():
                 ),
             ),
             Prefetch(
+                "safety_findings",
+                queryset=SafetyFinding.objects.published().prefetch_related(
+                    Prefetch("publications", queryset=Publication.objects.published())
+                ),
+            ),
+            Prefetch(
                 "effect_estimates",
                 queryset=EffectEstimate.objects.published().select_related(
                     "trial", "source_publication"
@@ -95,6 +102,7 @@ class TrialDetailSerializer(TrialSummarySerializer):
     publications = PublicationRefSerializer(many=True)
     milestones = MilestoneSerializer(many=True)
     estimates = EstimateSerializer(source="effect_estimates", many=True)
+    safety_findings = SafetyFindingRefSerializer(many=True, help_text="Published ones only.")
     changes = serializers.SerializerMethodField()
     sources = SourceSerializer(source="source_list", many=True)
     last_checked_at = serializers.DateTimeField(allow_null=True)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from public.api import evidence_views, synthesis_views, trial_views
+from public.api import evidence_views, safety_views, synthesis_views, trial_views
 
 urlpatterns = [
     path("trials/", trial_views.TrialList.as_view(), name="api-trials"),
@@ -23,6 +23,12 @@ urlpatterns = [
         "syntheses/<slug:slug>/",
         synthesis_views.SynthesisDetail.as_view(),
         name="api-synthesis",
+    ),
+    path("safety/", safety_views.SafetyFindingList.as_view(), name="api-safety-findings"),
+    path(
+        "safety/<int:pk>/",
+        safety_views.SafetyFindingDetail.as_view(),
+        name="api-safety-finding",
     ),
     path("import-runs/", trial_views.ImportRunList.as_view(), name="api-import-runs"),
 ]
