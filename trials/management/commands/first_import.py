@@ -38,18 +38,21 @@ class Command(BaseCommand):
         if ImportRun.objects.filter(status__in=done).exists():
             self.stdout.write("Registry data already imported; `make sync` brings it up to date.")
             return
+        query = settings.CTGOV_QUERY.strip()  # as `make sync` spells it: one checkpoint
+        if not query:
+            self.stdout.write("No first import: CTGOV_QUERY is empty; serving the seed data.")
+            return
         deadline = time.monotonic() + opts["max_seconds"]
         if problem := self._unreachable():
             self.stdout.write(
-                f"ClinicalTrials.gov cannot be reached ({problem}); serving the seed data."
+                f"ClinicalTrials.gov cannot be reached at {settings.CTGOV_API_URL} ({problem}); "
+                "serving the seed data."
             )
             return
         self.stdout.write(
             f"First import from ClinicalTrials.gov (at most {opts['max_seconds']:.0f} s)…"
         )
-        options = RunOptions(
-            mode=QUERY, query=settings.CTGOV_QUERY, deadline=deadline, page_size=PAGE_SIZE
-        )
+        options = RunOptions(mode=QUERY, query=query, deadline=deadline, page_size=PAGE_SIZE)
         try:
             summary = run_import(options, progress=self.stdout.write)
         except ImportRefused as exc:
@@ -75,5 +78,6 @@ class Command(BaseCommand):
             with client:
                 client.get_version()
         except CtgovError as exc:
-            return str(exc).splitlines()[0][:200]
+            # "GET … failed after 1 attempts; last error: ConnectionError: …" -> "ConnectionError"
+            return str(exc).rsplit("last error: ", 1)[-1].split(":", 1)[0][:80]
         return ""
