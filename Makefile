@@ -21,7 +21,10 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed
 
+# Before the first serve, a bounded import (about two minutes) of today's registry trials;
+# offline it says so in one line and the seed is served.
 run: seed
+	$(BIN)/python manage.py first_import --max-seconds 120
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production: static files, migrations, then gunicorn (config/gunicorn.py) with

@@ -25,10 +25,13 @@ PAGES = {
     "overview": "/",
     "trials": "/trials/",
     "trial-with-results": f"/trials/{TRIAL_WITH_RESULTS}/",
+    "trial-results-section": f"/trials/{TRIAL_WITH_RESULTS}/#results-heading",
     "evidence": "/evidence/",
     "milestones": "/milestones/",
 }
 WIDTHS = [390, 1280]
+# About two phone screens; a PNG of the whole page would run to megabytes.
+HEIGHT = 1600
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic"]
 CHROMIUM_ARGS += ["--no-first-run", "--disable-background-networking", "--disable-sync"]
 CHROMIUM_ARGS += ["--disable-component-update"]
@@ -65,7 +68,7 @@ def photograph(base: str) -> list[Path]:
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
         for width in WIDTHS:
-            page = browser.new_page(viewport={"width": width, "height": 900})
+            page = browser.new_page(viewport={"width": width, "height": HEIGHT})
             for name, path in PAGES.items():
                 page.goto(base + path)
                 target = OUT / f"{name}-{width}.png"

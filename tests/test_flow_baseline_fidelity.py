@@ -283,7 +283,7 @@ def test_flow_and_baseline_appear_on_the_trial_page_as_the_registry_states_them(
 def test_each_outcome_shows_its_analysis_population(client, ctgov_samples, path, nct_id):
     run_import("--from-file", path)
     html = client.get(Trial.objects.get(nct_id=nct_id).get_absolute_url()).content.decode()
-    blocks = html.split('<div class="result">')[1:]
+    blocks = html.split('<details class="result"')[1:]
     measures = raw_study(path, nct_id)["resultsSection"]["outcomeMeasuresModule"]
     assert len(blocks) == len(measures["outcomeMeasures"])
     for block, measure in zip(blocks, measures["outcomeMeasures"], strict=True):
@@ -300,7 +300,8 @@ def test_the_pk_outcome_with_no_one_analysed_says_why(client, ctgov_samples):
     )
     assert outcome.groups.filter(participants=0).exists()
     html = client.get("/trials/NCT02552212/").content.decode()
-    block = html.split(f"<h3>{escape(outcome.title)}</h3>")[1].split('<div class="result">')[0]
+    title = f'<span class="result-title">{escape(outcome.title)}</span>'
+    block = html.split(title)[1].split('<details class="result"')[0]
     assert "n = 0" in block
     assert "Analysis population:</strong> The Safety Set (SS) consisted of" in block
 

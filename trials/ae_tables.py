@@ -8,6 +8,7 @@ so the page costs the same number of queries whatever the number of terms.
 from dataclasses import dataclass
 
 from trials.models import Seriousness
+from trials.registry_labels import registry_label
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def adverse_event_tables(trial) -> list[dict]:
                 "groups": [title for _, title in groups],
                 "systems": sorted(systems.items(), key=lambda item: item[0].casefold()),
                 "vocabulary": vocabulary,
-                "assessment": assessment.replace("_", " ").lower(),
+                "assessment": registry_label(assessment),
                 "per_term_details": not (vocabulary and assessment),
             }
         )

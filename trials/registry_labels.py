@@ -29,12 +29,29 @@ LABELS = {
     "STARTED": "Started",
     "COMPLETED": "Completed",
     "NOT COMPLETED": "Not completed",
+    # AdverseEventAssessmentType
+    "SYSTEMATIC_ASSESSMENT": "Systematic assessment",
+    "NON_SYSTEMATIC_ASSESSMENT": "Non-systematic assessment",
+}
+
+# OutcomeMeasureType: a posted outcome's kind, read as a phrase ("Primary outcome").
+OUTCOME_TYPES = {
+    "PRIMARY": "Primary outcome",
+    "SECONDARY": "Secondary outcome",
+    "OTHER_PRE_SPECIFIED": "Other pre-specified outcome",
+    "POST_HOC": "Post-hoc outcome",
 }
 
 
 def registry_label(value: str) -> str:
     """A registry enum value in words ("GEOMETRIC_MEAN" -> "Geometric mean")."""
     return LABELS.get(value, value)
+
+
+def outcome_type_label(value: str) -> str:
+    """A posted outcome's type in words ("OTHER_PRE_SPECIFIED" -> "Other pre-specified
+    outcome"); an unknown value stays as the registry wrote it."""
+    return OUTCOME_TYPES.get(value, value)
 
 
 def measure_label(param_type: str, dispersion_type: str, unit: str) -> str:

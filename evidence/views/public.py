@@ -30,5 +30,5 @@ def _estimates_taken_out(record) -> int:
 
 
 def freshness() -> dict:
-    """The last successful registry import, for "Registry data as of ..." lines."""
-    return {"last_import": ImportRun.objects.last_success()}
+    """The registry import the data comes from, for "Registry data as of ..." lines."""
+    return {"last_import": ImportRun.objects.last_data()}

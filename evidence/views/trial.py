@@ -12,7 +12,7 @@ from evidence.views.trial_flow import FLOW_AND_BASELINE_PREFETCH, baseline_table
 from trials.ae_tables import adverse_event_section
 from trials.changes import public_changes
 from trials.models import AdverseEvent, Arm, ResultOutcome, Trial
-from trials.registry_labels import measure_label
+from trials.registry_labels import measure_label, outcome_type_label
 
 
 def _cell(measurement) -> str:
@@ -48,9 +48,18 @@ def results_table(outcome) -> dict:
     ]
     return {
         "outcome": outcome,
-        "label": measure_label(
-            outcome.param_type, outcome.dispersion_type, outcome.unit_of_measure
-        ),
+        "kind": outcome_type_label(outcome.outcome_type),
+        # Primary outcomes start open; the rest fold to their summary line.
+        "open": outcome.outcome_type in ("PRIMARY", ""),
+        # The summary line's parts, only those the registry gives ("Primary outcome. ." no more).
+        "meta": [
+            part
+            for part in (
+                measure_label(outcome.param_type, outcome.dispersion_type, outcome.unit_of_measure),
+                f"Time frame: {outcome.time_frame}" if outcome.time_frame else "",
+            )
+            if part
+        ],
         "groups": groups,
         "rows": [
             {

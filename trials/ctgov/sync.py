@@ -7,7 +7,10 @@ recorded with its error (RefusedStudy), the run still succeeds ("finished with N
 studies refused") and every later query run fetches it again by its NCT id until
 it imports, so one bad study never holds the checkpoint back. A failed fetch (or
 an NCT id the registry does not know, in --nct mode) makes the run `failed`, and
-the next run starts from the same checkpoint again.
+the next run starts from the same checkpoint again. A run given a deadline
+(`RunOptions.deadline`, the bounded first import) stops between pages when it
+passes it and is recorded `partial`: it never moves the checkpoint, so the next
+sync fetches the whole query again and completes it.
 
 One run at a time: on PostgreSQL a session-level advisory lock held on a
 connection of its own (it works across hosts sharing the database), and on every
@@ -59,6 +62,8 @@ class RunOptions:
     dry_run: bool = False
     force: bool = False
     force_unlock: bool = False
+    deadline: float | None = None  # time.monotonic() after which no further page is fetched
+    page_size: int | None = None  # default: settings.CTGOV_PAGE_SIZE
 
 
 @dataclass
@@ -78,6 +83,7 @@ class RunSummary:
     data_timestamp: str = ""
     error_text: str = ""
     duration: float = 0.0
+    stopped_early: bool = False  # the deadline passed before the last page
     log: list[str] = field(default_factory=list)
     changes: list[tuple[str, object]] = field(default_factory=list)  # (nct_id, FieldChange)
     refusals: list[tuple[str, str]] = field(default_factory=list)  # (nct_id or "", error)
@@ -184,7 +190,13 @@ def run_import(options: RunOptions, progress: Callable[[str], None] = lambda lin
         failed = summary.errors or summary.error_text
         if not summary.error_text and summary.errors:
             summary.error_text = f"{summary.errors} studies could not be imported; see the log"
-        summary.status = ImportRun.Status.FAILED if failed else ImportRun.Status.SUCCEEDED
+        summary.status = (
+            ImportRun.Status.FAILED
+            if failed
+            else ImportRun.Status.PARTIAL
+            if summary.stopped_early
+            else ImportRun.Status.SUCCEEDED
+        )
         summary.duration = time.monotonic() - started
         if run is not None:
             record_refusals(run, summary, now)
@@ -254,7 +266,7 @@ def _pages(options: RunOptions, summary: RunSummary, seen: set[str]) -> Iterator
         yield from client.iter_pages(
             query_intr=options.query,
             since=options.since,
-            page_size=settings.CTGOV_PAGE_SIZE,
+            page_size=options.page_size or settings.CTGOV_PAGE_SIZE,
         )
         # Lazily: by now `seen` holds every study of the query's pages.
         yield from retries(client, summary, seen)
@@ -280,7 +292,8 @@ def _by_ids(client: CtgovClient, nct_ids: list[str], summary: RunSummary) -> Ite
 def _import(options, summary: RunSummary, run, now, progress) -> None:
     seen: set[str] = set()
     total = None
-    for page in _pages(options, summary, seen):
+    pages = _pages(options, summary, seen)
+    for page in pages:
         total = page.total_count if page.total_count is not None else total
         _import_page(page.studies, options, summary, run, now, seen)
         summary.pages += 1
@@ -289,6 +302,11 @@ def _import(options, summary: RunSummary, run, now, progress) -> None:
             progress(f"page {page.number}: {len(page.studies):,} studies, {done}")
         if run is not None:
             _save_run(run, summary)  # progress visible in the admin while running
+        if options.deadline is not None and time.monotonic() >= options.deadline:
+            summary.stopped_early = True
+            summary.log.append(f"stopped at the time limit after {summary.pages} pages")
+            pages.close()  # ends the API session now, not at garbage collection
+            return
     if options.mode == QUERY and options.full and not summary.errors:
         if not seen:
             # An empty answer more likely means a broken query than an empty registry.

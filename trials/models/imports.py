@@ -13,12 +13,21 @@ class ImportRunQuerySet(models.QuerySet):
     def last_success(self):
         return self.succeeded().order_by("-started_at").first()
 
+    def last_data(self):
+        """The run the public registry data comes from: the last clean one, or a first
+        import stopped at its time limit (partial) when no clean run exists yet."""
+        clean_first = models.Case(models.When(status=ImportRun.Status.SUCCEEDED, then=0), default=1)
+        done = (ImportRun.Status.SUCCEEDED, ImportRun.Status.PARTIAL)
+        return self.filter(status__in=done).order_by(clean_first, "-started_at").first()
+
 
 class ImportRun(models.Model):
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
+        # Stopped at its time limit (the bounded first import): never moves the checkpoint.
+        PARTIAL = "partial", "Stopped at its time limit"
 
     started_at = models.DateTimeField(db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -4,7 +4,9 @@ from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import QueryDict
 
+from trials.choices import OverallStatus, label_for
 from trials.facets import country_name
+from trials.registry_labels import registry_label as _registry_label
 
 register = template.Library()
 
@@ -40,6 +42,19 @@ def phase_labels(trial) -> str:
 @register.filter
 def country(code: str) -> str:
     return country_name(code) if code else "Country not given"
+
+
+@register.filter
+def registry_label(value: str) -> str:
+    """A registry enum value in words; an unknown value as the registry wrote it."""
+    return _registry_label(value)
+
+
+@register.filter
+def site_status(value: str) -> str:
+    """A site's recruitment status in words ("NOT_YET_RECRUITING" -> "not yet recruiting")."""
+    label = label_for(OverallStatus, value)
+    return label.lower() if label != value else value
 
 
 @register.simple_tag(takes_context=True)
