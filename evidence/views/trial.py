@@ -109,7 +109,7 @@ def _trial_queryset():
 
 @require_safe
 def trial_detail(request, key):
-    trial = _trial_queryset().find(key).first()
+    trial = _trial_queryset().by_key(key)
     if trial is None:
         raise Http404("No published trial has this id.")
     if key != trial.url_key:

@@ -13,6 +13,7 @@ from trials.models.baseline import (
 )
 from trials.models.curated_facts import CuratedResultsStatus, CuratedTrialFacts
 from trials.models.design import Arm, Intervention, OutcomeMeasure, Site
+from trials.models.facet_values import FacetKind, TrialFacetValue
 from trials.models.flow import FlowCount, FlowGroup, FlowPeriod, FlowStep, ParticipantFlow
 from trials.models.imports import FieldLock, ImportRun, TrialChange
 from trials.models.refused import RefusedStudy
@@ -46,6 +47,7 @@ __all__ = [
     "BaselineValue",
     "Condition",
     "CuratedTrialFacts",
+    "FacetKind",
     "FieldLock",
     "FlowCount",
     "FlowGroup",
@@ -66,6 +68,7 @@ __all__ = [
     "Site",
     "Trial",
     "TrialChange",
+    "TrialFacetValue",
     "TrialIdentifier",
     "validate_nct_id",
 ]

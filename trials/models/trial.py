@@ -82,6 +82,22 @@ class Condition(models.Model):
         return self.name
 
 
+# Long columns that lists and exports of many trials never show; deferring them keeps
+# each row narrow (the raw registry JSON alone is most of a row's bytes).
+LIST_DEFERRED = (
+    "raw_json",
+    "search_text",
+    "search_vector",
+    "official_title",
+    "summary",
+    "why_stopped",
+    "results_status_source",
+    "sources",
+    "editor_notes",
+    "withdrawn_reason",
+)
+
+
 class TrialQuerySet(EditorialQuerySet):
     def recruiting(self):
         return self.filter(overall_status=OverallStatus.RECRUITING)
@@ -101,6 +117,10 @@ class TrialQuerySet(EditorialQuerySet):
     def curated(self):
         return self.filter(record_source=RecordSource.CURATED)
 
+    def for_list(self):
+        """Without the long texts no list shows (the raw record, search index, summaries)."""
+        return self.defer(*LIST_DEFERRED)
+
     def find(self, key: str):
         """Look a trial up by its URL key: an NCT id (or former NCT id) or a slug."""
         key = key.strip()
@@ -108,11 +128,30 @@ class TrialQuerySet(EditorialQuerySet):
             return self.none()  # PostgreSQL refuses NUL in a query; no trial has one
         if NCT_ID_RE.match(key.upper()):
             key = key.upper()
-            return self.filter(
-                models.Q(nct_id=key)
-                | models.Q(identifiers__kind=IdentifierKind.NCT_ALIAS, identifiers__value=key)
-            ).distinct()
+            # A subquery, not a join: no DISTINCT, and the unique nct_id index stays usable.
+            return self.filter(models.Q(nct_id=key) | models.Q(pk__in=self._aliased(key)))
         return self.filter(slug=key)
+
+    def by_key(self, key: str):
+        """The trial with this URL key, or None: its own NCT id first, former ids on a miss."""
+        key = key.strip()
+        if "\x00" in key:
+            return None
+        if not NCT_ID_RE.match(key.upper()):
+            return self.filter(slug=key).first()
+        key = key.upper()
+        return self.filter(nct_id=key).first() or self.filter(pk__in=self._aliased(key)).first()
+
+    def _aliased(self, key: str):
+        return TrialIdentifier.objects.filter(kind=IdentifierKind.NCT_ALIAS, value=key).values(
+            "trial_id"
+        )
+
+    def refresh_facets(self, trial_ids=None) -> None:
+        """Rewrite the list's facet rows of these trials (all when None); for bulk writers."""
+        from trials.models.facet_values import refresh_facets
+
+        refresh_facets(trial_ids)
 
 
 class Trial(RegistryFacts, Editorial):
