@@ -18,15 +18,11 @@ VERSION_KEY = "data-version"
 TIMEOUT = 24 * 60 * 60
 
 
-def _cache():
-    return caches["default"]
+def data_version(using: str = "default") -> str:
+    return caches[using].get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None)
 
 
-def data_version() -> str:
-    return _cache().get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None)
-
-
-def bump_data_version() -> None:
+def bump_data_version(using: str = "default") -> None:
     """Invalidate every versioned entry, now and again when the transaction commits.
 
     Now, so this process sees its own write at once; at commit, so no other process
@@ -34,18 +30,19 @@ def bump_data_version() -> None:
     """
 
     def bump():
-        _cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        caches[using].set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
     bump()
-    transaction.on_commit(bump)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)
 
 
-def versioned(name: str, parts, compute):
+def versioned(name: str, parts, compute, using: str = "default"):
     """``compute()``, cached under ``name``, ``parts`` and the current data version."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"{name}:{data_version()}:{digest}"
-    value = _cache().get(key)
+    key = f"{name}:{data_version(using)}:{digest}"
+    value = caches[using].get(key)
     if value is None:
         value = compute()
-        _cache().set(key, value, timeout=TIMEOUT)
+        caches[using].set(key, value, timeout=TIMEOUT)
     return value

@@ -15,6 +15,7 @@ from evidence.views.public import freshness
 from evidence.views.safety import safety_card
 from trials.choices import OverallStatus, label_for
 from trials.curation import State
+from trials.datacache import versioned
 from trials.models import Condition, Phase, Trial
 
 TOP_CONDITIONS = 8
@@ -57,9 +58,18 @@ def trial_counts() -> dict[str, list[Bar]]:
     }
 
 
+def cached_trial_counts() -> dict:
+    """The overview's counts, from the shared cache while the data stands."""
+    return versioned(
+        "overview-counts",
+        (),
+        lambda: {**trial_counts(), "total": Trial.objects.published().count()},
+    )
+
+
 @require_safe
 def overview(request):
-    counts = trial_counts()
+    counts = cached_trial_counts()
     charts = [
         {
             "title": title,
@@ -73,7 +83,7 @@ def overview(request):
         )
     ]
     context = {
-        "trial_total": Trial.objects.published().count(),
+        "trial_total": counts["total"],
         "charts": charts,
         "latest_milestones": RegulatoryMilestone.objects.published().order_by("-date", "title")[
             :LATEST

@@ -84,15 +84,13 @@ def facet_rows(trial_ids) -> list[TrialFacetValue]:
     return [TrialFacetValue(trial_id=pk, facet=kind, value=value) for pk, kind, value in pairs]
 
 
-def refresh_facets(trial_ids=None) -> None:
-    """Rewrite the facet rows of these trials (of every trial when ``trial_ids`` is None).
+def refresh_facets(trial_ids) -> None:
+    """Rewrite the facet rows of these trials.
 
     Moves the cache's data version on too: whatever changed these trials is now visible.
     """
     from trials.datacache import bump_data_version
 
-    if trial_ids is None:
-        trial_ids = Trial.objects.values_list("pk", flat=True)
     ids = sorted(set(trial_ids))
     for start in range(0, len(ids), REFRESH_CHUNK):
         chunk = ids[start : start + REFRESH_CHUNK]

@@ -148,10 +148,13 @@ class TrialQuerySet(EditorialQuerySet):
         )
 
     def refresh_facets(self, trial_ids=None) -> None:
-        """Rewrite the list's facet rows of these trials (all when None); for bulk writers."""
+        """Rewrite the list's facet rows of these trials (of this queryset when None).
+
+        For bulk writers, whose bulk_create and update() send no signals.
+        """
         from trials.models.facet_values import refresh_facets
 
-        refresh_facets(trial_ids)
+        refresh_facets(self.values_list("pk", flat=True) if trial_ids is None else trial_ids)
 
 
 class Trial(RegistryFacts, Editorial):
