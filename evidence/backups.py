@@ -106,6 +106,8 @@ def restore_curated(path: Path) -> None:
     """Load an export into a fresh, migrated database, all or nothing."""
     with transaction.atomic():
         call_command("loaddata", str(path), verbosity=0)
+        # Derived rows, rebuilt so an export from before they existed restores whole.
+        Trial.objects.refresh_facets()
         if connection.vendor == "postgresql":
             # Rebuilt rather than trusted: the export may come from SQLite, which has none.
             Trial.objects.update(search_vector=SearchVector("search_text", config="english"))

@@ -12,9 +12,11 @@ from django.http import QueryDict
 
 from trials.choices import OverallStatus, StudyType, label_for
 from trials.filters import HAS_RESULTS_CHOICES, PHASE_CHOICES, TrialFilter
-from trials.models import FacetKind, Phase, TrialFacetValue
+from trials.models import FacetKind, Phase, Trial, TrialFacetValue
 
 MAX_CONDITION_OPTIONS = 15
+# Parameters that narrow the list (the others only order or page it).
+FILTERS = set(TrialFilter.base_filters) - {"sort"}
 
 
 @dataclass
@@ -52,21 +54,21 @@ def option_label(param: str, value: str) -> str:
     return value
 
 
-def _facet_queryset(params: QueryDict, param: str, queryset):
+def _facet_rows(params: QueryDict, facet: str):
+    """The published trials' rows of one facet, under every filter except its own."""
+    rows = TrialFacetValue.objects.filter(facet=facet, published=True)
     others = params.copy()
-    others.pop(param, None)
-    return TrialFilter(others, queryset=queryset).qs.order_by()
+    others.pop(facet, None)
+    if any(v.strip() for name, values in others.lists() if name in FILTERS for v in values):
+        trials = TrialFilter(others, queryset=Trial.objects.published()).qs.order_by()
+        rows = rows.filter(trial__in=trials.values("pk"))
+    return rows
 
 
-def facet_counts(params: QueryDict, queryset) -> dict[str, dict[str, int]]:
-    """Trials per value of each facet, all six facets in one query over the facet rows."""
+def facet_counts(params: QueryDict) -> dict[str, dict[str, int]]:
+    """Published trials per value of each facet, all six facets in one query."""
     parts = [
-        TrialFacetValue.objects.filter(
-            facet=facet, trial__in=_facet_queryset(params, facet, queryset).values("pk")
-        )
-        .values("facet", "value")
-        .annotate(n=Count("pk"))
-        .order_by()
+        _facet_rows(params, facet).values("facet", "value").annotate(n=Count("pk")).order_by()
         for facet in FacetKind.values
     ]
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FacetKind.values}
@@ -75,8 +77,8 @@ def facet_counts(params: QueryDict, queryset) -> dict[str, dict[str, int]]:
     return counts
 
 
-def trial_facets(params: QueryDict, queryset) -> list[Facet]:
-    """The facets shown beside the list; ``params`` must already be valid."""
+def trial_facets(params: QueryDict) -> list[Facet]:
+    """The facets shown beside the list of published trials; ``params`` must be valid."""
     selected = {name: params.getlist(name) for name in params}
 
     def options(param, rows):
@@ -97,7 +99,7 @@ def trial_facets(params: QueryDict, queryset) -> list[Facet]:
             ]
         return result
 
-    counts = facet_counts(params, queryset)
+    counts = facet_counts(params)
     phase_rows = [
         (code, label, counts["phase"][code])
         for code, label in Phase.objects.order_by("order").values_list("code", "label")

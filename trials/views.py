@@ -213,7 +213,7 @@ def trial_list(request):
         "trials": page.object_list,
         "count": paginator.count,
         "active": active_filters(params, filterset.form.cleaned_data),
-        "facets": versioned("trial-facets", filters, lambda: trial_facets(params, published)),
+        "facets": versioned("trial-facets", filters, lambda: trial_facets(params)),
         "sort_choices": SORT_CHOICES,
         "sort": filterset.sort_key,
         "page_size": page_size,

@@ -66,6 +66,8 @@ def results_table(outcome) -> dict:
 def _trial_queryset():
     return (
         Trial.objects.publicly_addressable()
+        # The page shows the parsed fields, never the stored raw record or search index.
+        .defer("raw_json", "search_text", "search_vector")
         .select_related("lead_sponsor", "adverse_event_report", "curated_facts")
         .select_related("participant_flow", "baseline")
         .prefetch_related(

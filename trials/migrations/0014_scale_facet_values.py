@@ -23,11 +23,14 @@ def fill_facet_values(apps, schema_editor):
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         pairs = set()
-        for pk, status, study_type, has_results, results_status in Trial.objects.filter(
-            pk__in=chunk
-        ).values_list("pk", "overall_status", "study_type", "has_results", "results_status"):
+        trials = Trial.objects.filter(pk__in=chunk)
+        published = set(trials.filter(state="published").values_list("pk", flat=True))
+        fields = ("pk", "overall_status", "study_type", "has_results", "results_status")
+        for pk, status, study_type, has_results, results_status in trials.values_list(*fields):
             pairs.add((pk, "has_results", _bucket(has_results, results_status)))
-            pairs.update((pk, f, v) for f, v in (("status", status), ("study_type", study_type)) if v)
+            for facet, value in (("status", status), ("study_type", study_type)):
+                if value:
+                    pairs.add((pk, facet, value))
         related = [
             ("phase", Trial.phases.through.objects, "phase__code"),
             ("condition", Trial.conditions.through.objects, "condition__name"),
@@ -40,7 +43,11 @@ def fill_facet_values(apps, schema_editor):
         for pk, codes in curated.values_list("trial_id", "site_countries"):
             pairs.update((pk, "country", code) for code in codes.split())
         FacetValue.objects.bulk_create(
-            [FacetValue(trial_id=pk, facet=f, value=v) for pk, f, v in pairs], batch_size=BATCH
+            [
+                FacetValue(trial_id=pk, facet=f, value=v, published=pk in published)
+                for pk, f, v in pairs
+            ],
+            batch_size=BATCH,
         )
 
 
@@ -57,10 +64,11 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('facet', models.CharField(choices=[('phase', 'Phase'), ('status', 'Status'), ('study_type', 'Study Type'), ('country', 'Country'), ('condition', 'Condition'), ('has_results', 'Results')], max_length=12)),
                 ('value', models.CharField(max_length=300)),
+                ('published', models.BooleanField(default=False)),
                 ('trial', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='facet_values', to='trials.trial')),
             ],
             options={
-                'indexes': [models.Index(fields=['facet', 'value', 'trial'], name='facet_value_trial')],
+                'indexes': [models.Index(fields=['facet', 'value', 'trial'], name='facet_value_trial'), models.Index(condition=models.Q(('published', True)), fields=['facet', 'value'], name='facet_value_published')],
                 'constraints': [models.UniqueConstraint(fields=('trial', 'facet', 'value'), name='trial_facet_value_unique')],
             },
         ),
