@@ -28,6 +28,7 @@ from trials.models import FieldLock, Trial
 # and the accounts that edited them.
 EXPORT_LABELS = ["auth.group", "auth.user", "trials", "evidence"]
 CURATED_EXPORT = "curated.json"
+DERIVED_LABELS = {"trials.TrialFacetValue"}
 
 
 class BackupError(Exception):
@@ -92,6 +93,8 @@ def export_curated(path: Path) -> None:
             models.append(apps.get_model(label))
         else:
             models += list(apps.get_app_config(label).get_models())
+    # Facet rows are derived from the rest; restore_curated rebuilds them.
+    models = [m for m in models if m._meta.label not in DERIVED_LABELS]
     ordered = serializers.sort_dependencies([(None, models)], allow_cycles=True)
 
     def rows():
