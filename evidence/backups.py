@@ -28,6 +28,7 @@ from trials.models import FieldLock, Trial
 # and the accounts that edited them.
 EXPORT_LABELS = ["auth.group", "auth.user", "trials", "evidence"]
 CURATED_EXPORT = "curated.json"
+DERIVED_LABELS = {"trials.TrialFacetValue"}
 
 
 class BackupError(Exception):
@@ -92,6 +93,8 @@ def export_curated(path: Path) -> None:
             models.append(apps.get_model(label))
         else:
             models += list(apps.get_app_config(label).get_models())
+    # Facet rows are derived from the rest; restore_curated rebuilds them.
+    models = [m for m in models if m._meta.label not in DERIVED_LABELS]
     ordered = serializers.sort_dependencies([(None, models)], allow_cycles=True)
 
     def rows():
@@ -106,6 +109,8 @@ def restore_curated(path: Path) -> None:
     """Load an export into a fresh, migrated database, all or nothing."""
     with transaction.atomic():
         call_command("loaddata", str(path), verbosity=0)
+        # Derived rows, rebuilt so an export from before they existed restores whole.
+        Trial.objects.refresh_facets()
         if connection.vendor == "postgresql":
             # Rebuilt rather than trusted: the export may come from SQLite, which has none.
             Trial.objects.update(search_vector=SearchVector("search_text", config="english"))

@@ -10,6 +10,7 @@ The templates ``evidence/_trial_synthesis.html`` and
 from dataclasses import dataclass
 
 from evidence.pooling import StudyRow, Synthesis, all_families, synthesise_all
+from trials.datacache import versioned
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,15 @@ class TrialSynthesis:
         return self.synthesis.family
 
 
+def default_syntheses() -> list[Synthesis]:
+    """The default synthesis of every family, from the shared cache while the data stands."""
+    return versioned("default-syntheses", (), lambda: synthesise_all(all_families()))
+
+
 def trial_syntheses(trial) -> list[TrialSynthesis]:
     """For each outcome family this trial's estimates are pooled in: its estimate and weight."""
     found = []
-    for synthesis in synthesise_all(all_families()):
+    for synthesis in default_syntheses():
         for row in synthesis.rows:
             if row.estimate.trial_id == trial.pk:
                 found.append(TrialSynthesis(synthesis, row))
@@ -36,4 +42,4 @@ def trial_syntheses(trial) -> list[TrialSynthesis]:
 
 def overview_syntheses() -> list[Synthesis]:
     """The headline synthesis of each outcome family that has an included estimate."""
-    return [s for s in synthesise_all(all_families()) if s.rows]
+    return [s for s in default_syntheses() if s.rows]

@@ -185,6 +185,7 @@ def make_trials_bulk(count: int, *, start_year: int = 2000) -> None:
     Trial.conditions.through.objects.bulk_create(condition_rows, batch_size=2000)
     Site.objects.bulk_create(sites, batch_size=2000)
     Arm.objects.bulk_create(arms, batch_size=2000)
+    Trial.objects.refresh_facets([t.pk for t in created])
     if connection.vendor == "postgresql":
         Trial.objects.filter(pk__in=[t.pk for t in created]).update(
             search_vector=SearchVector("search_text", config="english")

@@ -122,6 +122,10 @@ ALLOWED_CROSSINGS = {
     ("templates/evidence/publication_detail.html", "public/_cite_publication.html"),
     ("templates/evidence/trial_detail.html", "public/_cite_trial.html"),
     ("templates/evidence/synthesis.html", "public/_cite_synthesis.html"),
+    # The same pages advertise the public app's feeds and open-data downloads.
+    ("templates/evidence/synthesis.html", "public:syntheses-feed"),
+    ("templates/evidence/_synthesis_snapshots.html", "public:syntheses-feed"),
+    ("templates/evidence/safety.html", "public/_safety_open_data.html"),
 }
 
 

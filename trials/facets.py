@@ -1,10 +1,9 @@
-"""Facet counts for the trial list: one aggregate query per facet.
+"""Facet counts for the trial list: every facet in one query over the facet rows.
 
 Standard (disjunctive) faceting: each facet's counts apply every current filter
 EXCEPT that facet's own, so ticking a second phase shows how many trials it adds.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 import pycountry
@@ -12,11 +11,12 @@ from django.db.models import Count
 from django.http import QueryDict
 
 from trials.choices import OverallStatus, StudyType, label_for
-from trials.filters import HAS_RESULTS_CHOICES, PHASE_CHOICES, TrialFilter, results_bucket
-from trials.models import CuratedTrialFacts, Site
-from trials.models.curated_facts import curated_country_pairs
+from trials.filters import HAS_RESULTS_CHOICES, PHASE_CHOICES, TrialFilter
+from trials.models import FacetKind, Phase, Trial, TrialFacetValue
 
 MAX_CONDITION_OPTIONS = 15
+# Parameters that narrow the list (the others only order or page it).
+FILTERS = set(TrialFilter.base_filters) - {"sort"}
 
 
 @dataclass
@@ -54,39 +54,31 @@ def option_label(param: str, value: str) -> str:
     return value
 
 
-def _facet_queryset(params: QueryDict, param: str, queryset):
+def _facet_rows(params: QueryDict, facet: str):
+    """The published trials' rows of one facet, under every filter except its own."""
+    rows = TrialFacetValue.objects.filter(facet=facet, published=True)
     others = params.copy()
-    others.pop(param, None)
-    return TrialFilter(others, queryset=queryset).qs.order_by()
+    others.pop(facet, None)
+    if any(v.strip() for name, values in others.lists() if name in FILTERS for v in values):
+        trials = TrialFilter(others, queryset=Trial.objects.published()).qs.order_by()
+        rows = rows.filter(trial__in=trials.values("pk"))
+    return rows
 
 
-def _rows(queryset, *fields):
-    return queryset.values(*fields).annotate(n=Count("id", distinct=True))
+def facet_counts(params: QueryDict) -> dict[str, dict[str, int]]:
+    """Published trials per value of each facet, all six facets in one query."""
+    parts = [
+        _facet_rows(params, facet).values("facet", "value").annotate(n=Count("pk")).order_by()
+        for facet in FacetKind.values
+    ]
+    counts: dict[str, dict[str, int]] = {facet: {} for facet in FacetKind.values}
+    for row in parts[0].union(*parts[1:], all=True):
+        counts[row["facet"]][row["value"]] = row["n"]
+    return counts
 
 
-def _country_rows(queryset) -> list[dict]:
-    """Trials per country: from sites, plus curated country lists not already counted."""
-    counts = Counter(
-        {
-            r["sites__country_code"]: r["n"]
-            for r in _rows(queryset, "sites__country_code")
-            if r["sites__country_code"]
-        }
-    )
-    curated = curated_country_pairs(
-        CuratedTrialFacts.objects.filter(trial__in=queryset).values("trial_id")
-    )
-    counted = set(
-        Site.objects.filter(trial_id__in={t for t, _ in curated}).values_list(
-            "trial_id", "country_code"
-        )
-    )
-    counts.update(code for _, code in curated - counted)
-    return [{"sites__country_code": code, "n": n} for code, n in counts.items()]
-
-
-def trial_facets(params: QueryDict, queryset) -> list[Facet]:
-    """The facets shown beside the list; ``params`` must already be valid."""
+def trial_facets(params: QueryDict) -> list[Facet]:
+    """The facets shown beside the list of published trials; ``params`` must be valid."""
     selected = {name: params.getlist(name) for name in params}
 
     def options(param, rows):
@@ -107,101 +99,43 @@ def trial_facets(params: QueryDict, queryset) -> list[Facet]:
             ]
         return result
 
-    phase_rows = _rows(
-        _facet_queryset(params, "phase", queryset), "phases__code", "phases__label"
-    ).order_by("phases__order")
-    status_rows = _rows(_facet_queryset(params, "status", queryset), "overall_status")
-    type_rows = _rows(_facet_queryset(params, "study_type", queryset), "study_type")
-    country_rows = _country_rows(_facet_queryset(params, "country", queryset))
-    condition_rows = _rows(_facet_queryset(params, "condition", queryset), "conditions__name")
-    results_rows = _rows(
-        _facet_queryset(params, "has_results", queryset), "has_results", "results_status"
-    )
-
-    def by_count(rows):
-        return sorted(rows, key=lambda r: (-r[2], r[1]))
+    counts = facet_counts(params)
+    phase_rows = [
+        (code, label, counts["phase"][code])
+        for code, label in Phase.objects.order_by("order").values_list("code", "label")
+        if code in counts["phase"]
+    ]
 
     chosen_conditions = set(selected.get("condition", []))
-    conditions = by_count(
-        (r["conditions__name"], r["conditions__name"], r["n"])
-        for r in condition_rows
-        if r["conditions__name"]
-    )
+    conditions = _by_count((name, name, n) for name, n in counts["condition"].items())
     conditions = [
         row
         for i, row in enumerate(conditions)
         if i < MAX_CONDITION_OPTIONS or row[0] in chosen_conditions
     ]
-    results_labels = dict(HAS_RESULTS_CHOICES)
+    results = counts["has_results"]
+    results_rows = [(v, label, results[v]) for v, label in HAS_RESULTS_CHOICES if results.get(v)]
     return [
-        Facet(
-            "phase",
-            "Phase",
-            options(
-                "phase",
-                [
-                    (r["phases__code"], r["phases__label"], r["n"])
-                    for r in phase_rows
-                    if r["phases__code"]
-                ],
-            ),
-        ),
-        Facet(
-            "status",
-            "Status",
-            options(
-                "status",
-                by_count(
-                    (r["overall_status"], label_for(OverallStatus, r["overall_status"]), r["n"])
-                    for r in status_rows
-                    if r["overall_status"]
-                ),
-            ),
-        ),
-        Facet(
-            "condition",
-            "Condition",
-            options("condition", conditions),
-        ),
-        Facet(
-            "country",
-            "Country",
-            options(
-                "country",
-                by_count(
-                    (r["sites__country_code"], country_name(r["sites__country_code"]), r["n"])
-                    for r in country_rows
-                    if r["sites__country_code"]
-                ),
-            ),
-        ),
+        Facet("phase", "Phase", options("phase", phase_rows)),
+        Facet("status", "Status", options("status", _coded(counts["status"], OverallStatus))),
+        Facet("condition", "Condition", options("condition", conditions)),
+        Facet("country", "Country", options("country", _countries(counts["country"]))),
         Facet(
             "study_type",
             "Study type",
-            options(
-                "study_type",
-                by_count(
-                    (r["study_type"], label_for(StudyType, r["study_type"]), r["n"])
-                    for r in type_rows
-                    if r["study_type"]
-                ),
-            ),
+            options("study_type", _coded(counts["study_type"], StudyType)),
         ),
-        Facet(
-            "has_results",
-            "Posted results",
-            options(
-                "has_results",
-                _results_options(results_rows, results_labels),
-            ),
-        ),
+        Facet("has_results", "Posted results", options("has_results", results_rows)),
     ]
 
 
-def _results_options(rows, labels: dict[str, str]) -> list[tuple[str, str, int]]:
-    """Posted / registry says none / not known, counted as the has_results filter matches."""
-    counts: dict[str, int] = {}
-    for r in rows:
-        bucket = results_bucket(r["has_results"], r["results_status"])
-        counts[bucket] = counts.get(bucket, 0) + r["n"]
-    return [(value, labels[value], counts[value]) for value in labels if counts.get(value)]
+def _by_count(rows) -> list[tuple[str, str, int]]:
+    return sorted(rows, key=lambda r: (-r[2], r[1]))
+
+
+def _coded(counts: dict[str, int], choices) -> list[tuple[str, str, int]]:
+    return _by_count((code, label_for(choices, code), n) for code, n in counts.items())
+
+
+def _countries(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    return _by_count((code, country_name(code), n) for code, n in counts.items())

@@ -3,6 +3,8 @@
 Values within one parameter are OR-ed (``phase=PHASE2&phase=PHASE3``); different
 parameters are AND-ed. Filters on related rows (phases, sites, arms, ...) use a
 ``pk__in`` subquery, so a trial never appears twice and no DISTINCT is needed.
+Phase, condition and country read the facet rows (TrialFacetValue), the same rows
+the facet counts read, so a count and the list it links to always agree.
 """
 
 import django_filters
@@ -16,8 +18,7 @@ from django.db.models import F, Q
 from trials import search
 from trials.choices import OverallStatus, PhaseCode, StudyType
 from trials.dates import parse_partial_date, partial_date_end
-from trials.models import Arm, CuratedTrialFacts, Intervention, Site, Trial
-from trials.models.curated_facts import curated_country_filter
+from trials.models import Arm, FacetKind, Intervention, Trial, TrialFacetValue
 
 MAX_Q_LENGTH = 500
 PHASE_CHOICES = [(phase.value, phase.in_words) for phase in PhaseCode]
@@ -33,13 +34,6 @@ HAS_RESULTS_MATCH = {
     "false": Q(has_results=False, results_status__in=["not_posted", "submitted"]),
     "unknown": Q(has_results=False, results_status__isnull=True),
 }
-
-
-def results_bucket(has_results: bool, results_status: str | None) -> str:
-    """The has_results value a trial falls under (the facet counts with it)."""
-    if has_results or results_status == "posted":
-        return "true"
-    return "unknown" if results_status is None else "false"
 
 
 SORT_CHOICES = [
@@ -229,30 +223,20 @@ class TrialFilter(django_filters.FilterSet):
         return queryset.filter(search.substring_filter(value))
 
     def filter_condition(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(
-            pk__in=Trial.conditions.through.objects.filter(condition__name__in=value).values(
-                "trial_id"
-            )
-        )
+        return self._by_facet(queryset, FacetKind.CONDITION, value)
 
     def filter_phase(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(
-            pk__in=Trial.phases.through.objects.filter(phase__code__in=value).values("trial_id")
-        )
+        return self._by_facet(queryset, FacetKind.PHASE, value)
 
     def filter_country(self, queryset, name, value):
-        if not value:
+        # The facet rows hold a curated trial's stated countries beside its sites'.
+        return self._by_facet(queryset, FacetKind.COUNTRY, value)
+
+    def _by_facet(self, queryset, facet, values):
+        if not values:
             return queryset
-        # A curated trial names its countries without listing sites.
-        curated = CuratedTrialFacts.objects.filter(curated_country_filter(value))
-        return queryset.filter(
-            Q(pk__in=Site.objects.filter(country_code__in=value).values("trial_id"))
-            | Q(pk__in=curated.values("trial_id"))
-        )
+        rows = TrialFacetValue.objects.filter(facet=facet, value__in=values)
+        return queryset.filter(pk__in=rows.values("trial_id"))
 
     def filter_intervention(self, queryset, name, value):
         if not value:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from trials import exports, search
 from trials.choices import OverallStatus, StudyType, label_for
+from trials.datacache import versioned
 from trials.facets import country_name, trial_facets
 from trials.filters import (
     DEFAULT_SORT,
@@ -93,12 +94,21 @@ def active_filters(params, cleaned) -> list[dict]:
 
 
 def _list_queryset(queryset):
-    return queryset.select_related("lead_sponsor", "curated_facts").prefetch_related(
-        "phases",
-        "conditions",
-        Prefetch("sites", queryset=Site.objects.only("trial", "country_code", "country")),
-        Prefetch("arms", queryset=Arm.objects.only("trial", "order", *Arm.DOSE_FIELDS)),
+    return (
+        queryset.for_list()
+        .select_related("curated_facts")
+        .prefetch_related(
+            "phases",
+            "conditions",
+            Prefetch("sites", queryset=Site.objects.only("trial", "country_code", "country")),
+            Prefetch("arms", queryset=Arm.objects.only("trial", "order", *Arm.DOSE_FIELDS)),
+        )
     )
+
+
+def _filter_key(params) -> list:
+    """The filter parameters, in a stable order, as part of a cache key."""
+    return sorted((name, values) for name, values in params.lists() if name not in NOT_FILTERS)
 
 
 def _with(params, **values) -> str:
@@ -172,6 +182,9 @@ def trial_list(request):
         return exports.json_response(trials, base_url, query.urlencode())
 
     paginator = Paginator(_list_queryset(trials), page_size)
+    # The count and the facets depend only on the filters and the data: shared cache.
+    filters = _filter_key(params)
+    paginator.count = versioned("trial-count", filters, trials.count)
     if page_number > paginator.num_pages:
         last = params.copy()
         last["page"] = str(paginator.num_pages)
@@ -200,7 +213,7 @@ def trial_list(request):
         "trials": page.object_list,
         "count": paginator.count,
         "active": active_filters(params, filterset.form.cleaned_data),
-        "facets": trial_facets(params, published),
+        "facets": versioned("trial-facets", filters, lambda: trial_facets(params)),
         "sort_choices": SORT_CHOICES,
         "sort": filterset.sort_key,
         "page_size": page_size,

@@ -2,20 +2,20 @@
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from editorial.models import State
 from evidence.charts import Bar, bar_chart_svg
 from evidence.models import RegulatoryMilestone
 from evidence.synthesis_summary import overview_syntheses
 from evidence.views.public import freshness
 from evidence.views.safety import safety_card
 from trials.choices import OverallStatus, PhaseCode, label_for
-from trials.models import Condition, Phase, Trial
+from trials.datacache import versioned
+from trials.models import FacetKind, Phase, Trial, TrialFacetValue
 
 TOP_CONDITIONS = 8
 LATEST = 6
@@ -27,39 +27,49 @@ def _list_url(**params) -> str:
     return reverse("trials:list") + "?" + urlencode(params, doseq=True)
 
 
-def trial_counts() -> dict[str, list[Bar]]:
-    """Published trials by phase, by status and by condition (one query each)."""
-    published = Q(trials__state=State.PUBLISHED)
-    phases = Phase.objects.annotate(n=Count("trials", filter=published)).filter(n__gt=0)
-    statuses = (
-        Trial.objects.published()
-        .exclude(overall_status="")
-        .values("overall_status")
-        .annotate(n=Count("id"))
-        .order_by("-n", "overall_status")
+def trial_counts() -> dict:
+    """Published trials by phase, by status and by condition, and in all: one query.
+
+    Read from the list's facet rows, so the overview and the list it links to agree.
+    Every trial has exactly one results row, so those rows count the trials.
+    """
+    rows = (
+        TrialFacetValue.objects.filter(published=True)
+        .exclude(facet__in=[FacetKind.COUNTRY, FacetKind.STUDY_TYPE])
+        .values("facet", "value")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    conditions = (
-        Condition.objects.annotate(n=Count("trials", filter=published))
-        .filter(n__gt=0)
-        .order_by("-n", "name")[:TOP_CONDITIONS]
-    )
+    counts: dict[str, dict[str, int]] = {facet: {} for facet in FacetKind.values}
+    for row in rows:
+        counts[row["facet"]][row["value"]] = row["n"]
+    phases = Phase.objects.order_by("order").values_list("code", "label")
+    statuses = sorted(counts[FacetKind.STATUS].items(), key=lambda r: (-r[1], r[0]))
+    conditions = sorted(counts[FacetKind.CONDITION].items(), key=lambda r: (-r[1], r[0]))
     return {
-        "phase": [Bar(p.label, p.n, _list_url(phase=p.code)) for p in phases],
-        "status": [
-            Bar(
-                label_for(OverallStatus, r["overall_status"]),
-                r["n"],
-                _list_url(status=r["overall_status"]),
-            )
-            for r in statuses
+        "phase": [
+            Bar(label, counts["phase"][code], _list_url(phase=code))
+            for code, label in phases
+            if code in counts["phase"]
         ],
-        "condition": [Bar(c.name, c.n, _list_url(condition=c.name)) for c in conditions],
+        "status": [
+            Bar(label_for(OverallStatus, code), n, _list_url(status=code)) for code, n in statuses
+        ],
+        "condition": [
+            Bar(name, n, _list_url(condition=name)) for name, n in conditions[:TOP_CONDITIONS]
+        ],
+        "total": sum(counts[FacetKind.RESULTS].values()),
     }
+
+
+def cached_trial_counts() -> dict:
+    """The overview's counts, from the shared cache while the data stands."""
+    return versioned("overview-counts", (), trial_counts)
 
 
 @require_safe
 def overview(request):
-    counts = trial_counts()
+    counts = cached_trial_counts()
     charts = [
         {
             "title": title,
@@ -73,7 +83,7 @@ def overview(request):
         )
     ]
     context = {
-        "trial_total": Trial.objects.published().count(),
+        "trial_total": counts["total"],
         "charts": charts,
         "latest_milestones": RegulatoryMilestone.objects.published().order_by("-date", "title")[
             :LATEST

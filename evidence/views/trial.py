@@ -75,6 +75,8 @@ def results_table(outcome) -> dict:
 def _trial_queryset():
     return (
         Trial.objects.publicly_addressable()
+        # The page shows the parsed fields, never the stored raw record or search index.
+        .defer("raw_json", "search_text", "search_vector")
         .select_related("lead_sponsor", "adverse_event_report", "curated_facts")
         .select_related("participant_flow", "baseline")
         .prefetch_related(
@@ -118,7 +120,7 @@ def _trial_queryset():
 
 @require_safe
 def trial_detail(request, key):
-    trial = _trial_queryset().find(key).first()
+    trial = _trial_queryset().by_key(key)
     if trial is None:
         raise Http404("No published trial has this id.")
     if key != trial.url_key:

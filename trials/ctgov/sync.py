@@ -200,6 +200,7 @@ def run_import(options: RunOptions, progress: Callable[[str], None] = lambda lin
         summary.duration = time.monotonic() - started
         if run is not None:
             record_refusals(run, summary, now)
+            Trial.objects.filter(last_imported_at__gte=now).refresh_facets()  # bulk writes
             _save_run(run, summary, finished=True)
         lock.release()
         _log_summary(options, summary)

@@ -13,8 +13,10 @@ from trials.models.baseline import (
 )
 from trials.models.curated_facts import CuratedResultsStatus, CuratedTrialFacts
 from trials.models.design import Arm, Intervention, OutcomeMeasure, Site
+from trials.models.facet_values import FacetKind, TrialFacetValue
 from trials.models.flow import FlowCount, FlowGroup, FlowPeriod, FlowStep, ParticipantFlow
 from trials.models.imports import FieldLock, ImportRun, TrialChange
+from trials.models.lookups import Condition, Organization, Phase
 from trials.models.refused import RefusedStudy
 from trials.models.results import (
     AdverseEventGroup,
@@ -23,14 +25,7 @@ from trials.models.results import (
     ResultMeasurement,
     ResultOutcome,
 )
-from trials.models.trial import (
-    Condition,
-    Organization,
-    Phase,
-    Trial,
-    TrialIdentifier,
-    validate_nct_id,
-)
+from trials.models.trial import Trial, TrialIdentifier, validate_nct_id
 
 __all__ = [
     "AdverseEvent",
@@ -46,6 +41,7 @@ __all__ = [
     "BaselineValue",
     "Condition",
     "CuratedTrialFacts",
+    "FacetKind",
     "FieldLock",
     "FlowCount",
     "FlowGroup",
@@ -66,6 +62,7 @@ __all__ = [
     "Site",
     "Trial",
     "TrialChange",
+    "TrialFacetValue",
     "TrialIdentifier",
     "validate_nct_id",
 ]

@@ -62,6 +62,8 @@ class CuratedTrialFacts(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self.share_results_status()
+        # After the shared results state: the facet rows read it from the trial.
+        Trial.objects.refresh_facets([self.trial_id])
 
     def clean(self):
         super().clean()

@@ -24,6 +24,7 @@ from trials.choices import (
     label_for,
 )
 from trials.dates import PartialDate, Precision
+from trials.models.lookups import Condition, Organization, Phase
 from trials.models.registry import RegistryFacts
 from trials.search import fold
 
@@ -33,52 +34,20 @@ validate_nct_id = RegexValidator(
 )
 
 
-class PhaseManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
-
-class Phase(models.Model):
-    """A trial phase as ClinicalTrials.gov codes it; a Phase 2/3 trial has two."""
-
-    code = models.CharField(max_length=20, unique=True)
-    label = models.CharField(max_length=50)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    # Backups name phases by code: a fresh database's migration gives them other ids.
-    objects = PhaseManager()
-
-    class Meta:
-        ordering = ["order"]
-
-    def __str__(self):
-        return self.label
-
-    def natural_key(self):
-        return (self.code,)
-
-
-class Organization(models.Model):
-    name = models.CharField(max_length=300, unique=True)
-    agency_class = models.CharField(max_length=20, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Condition(models.Model):
-    name = models.CharField(max_length=300, unique=True)
-    mesh_term = models.CharField(max_length=300, blank=True)
-    mesh_id = models.CharField(max_length=20, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
+# Long columns that lists and exports of many trials never show; deferring them keeps
+# each row narrow (the raw registry JSON alone is most of a row's bytes).
+LIST_DEFERRED = (
+    "raw_json",
+    "search_text",
+    "search_vector",
+    "official_title",
+    "summary",
+    "why_stopped",
+    "results_status_source",
+    "sources",
+    "editor_notes",
+    "withdrawn_reason",
+)
 
 
 class TrialQuerySet(EditorialQuerySet):
@@ -88,6 +57,10 @@ class TrialQuerySet(EditorialQuerySet):
     def from_registry(self):
         return self.filter(record_source=RecordSource.REGISTRY)
 
+    def for_list(self):
+        """Without the long texts no list shows (the raw record, search index, summaries)."""
+        return self.defer(*LIST_DEFERRED)
+
     def find(self, key: str):
         """Look a trial up by its URL key: an NCT id (or former NCT id) or a slug."""
         key = key.strip()
@@ -95,11 +68,33 @@ class TrialQuerySet(EditorialQuerySet):
             return self.none()  # PostgreSQL refuses NUL in a query; no trial has one
         if NCT_ID_RE.match(key.upper()):
             key = key.upper()
-            return self.filter(
-                models.Q(nct_id=key)
-                | models.Q(identifiers__kind=IdentifierKind.NCT_ALIAS, identifiers__value=key)
-            ).distinct()
+            # A subquery, not a join: no DISTINCT, and the unique nct_id index stays usable.
+            return self.filter(models.Q(nct_id=key) | models.Q(pk__in=self._aliased(key)))
         return self.filter(slug=key)
+
+    def by_key(self, key: str):
+        """The trial with this URL key, or None: its own NCT id first, former ids on a miss."""
+        key = key.strip()
+        if "\x00" in key:
+            return None
+        if not NCT_ID_RE.match(key.upper()):
+            return self.filter(slug=key).first()
+        key = key.upper()
+        return self.filter(nct_id=key).first() or self.filter(pk__in=self._aliased(key)).first()
+
+    def _aliased(self, key: str):
+        return TrialIdentifier.objects.filter(kind=IdentifierKind.NCT_ALIAS, value=key).values(
+            "trial_id"
+        )
+
+    def refresh_facets(self, trial_ids=None) -> None:
+        """Rewrite the list's facet rows of these trials (of this queryset when None).
+
+        For bulk writers, whose bulk_create and update() send no signals.
+        """
+        from trials.models.facet_values import refresh_facets
+
+        refresh_facets(self.values_list("pk", flat=True) if trial_ids is None else trial_ids)
 
 
 class Trial(RegistryFacts, Editorial):
