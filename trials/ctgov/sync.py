@@ -26,8 +26,10 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from trials.ctgov.bulk_create import create_studies, known_aliases, prepare
 from trials.ctgov.client import CtgovClient, CtgovError, CtgovNotFound, Page
 from trials.ctgov.parse import ParseError, raw_hash, study_nct_id
 from trials.ctgov.refusals import record_refusals, refuse, retries
@@ -284,7 +286,8 @@ def _import(options, summary: RunSummary, run, now, progress) -> None:
             # An empty answer more likely means a broken query than an empty registry.
             summary.log.append("full run found no studies; nothing flagged as missing")
             return
-        summary.flagged_missing = _flag_missing(seen, now, options.dry_run)
+        refused = {nct_id for nct_id, _ in summary.refusals if nct_id}
+        summary.flagged_missing = _flag_missing(seen, now, options.dry_run, refused)
         if summary.flagged_missing:
             summary.log.append(
                 f"{summary.flagged_missing} trials no longer match the query; flagged, not deleted"
@@ -293,7 +296,7 @@ def _import(options, summary: RunSummary, run, now, progress) -> None:
 
 def _import_page(studies: Iterable[dict], options, summary: RunSummary, run, now, seen) -> None:
     known = _stored_hashes(studies)
-    unchanged_ids = []
+    unchanged_ids, changed, new = [], [], []
     for raw in studies:
         raw, removed = strip_nul(raw)  # so the hash compares with the stored, cleaned record
         try:
@@ -312,38 +315,85 @@ def _import_page(studies: Iterable[dict], options, summary: RunSummary, run, now
         if not options.force and known.get(nct_id) == raw_hash(raw):
             summary.unchanged += 1
             unchanged_ids.append(nct_id)
-            continue
-        try:
-            result = upsert_study(
-                raw,
-                run=run,
-                now=now,
-                publish=settings.IMPORT_PUBLISHES_TRIALS,
-                force=options.force,
-                dry_run=options.dry_run,
-            )
-        except Exception as exc:  # one bad study must not stop the others
-            if not isinstance(exc, ParseError | DatabaseError | ValueError):
-                logger.exception("%s: import failed", nct_id)
-            message = str(exc) if str(exc).startswith(nct_id) else f"{nct_id}: {exc}"
-            refuse(summary, nct_id, message)
-            continue
-        summary.imported.add(nct_id)
-        if result.off_topic:
-            summary.off_topic += 1
-            summary.log.append(f"{nct_id}: kept as a draft: {result.off_topic}")
-        summary.log += list(result.warnings)
-        for warning in result.warnings:
-            logger.warning(warning)
-        counter = {CREATED: "created", UPDATED: "updated", UNCHANGED: "unchanged"}[result.outcome]
-        setattr(summary, counter, getattr(summary, counter) + 1)
-        summary.changes += [(nct_id, change) for change in result.changes]
+        elif nct_id in known or options.dry_run:
+            changed.append((nct_id, raw))
+        else:
+            new.append((nct_id, raw))
+    # One transaction per page (a savepoint per study inside): far fewer commits.
+    with transaction.atomic():
+        changed += _create_new(new, summary, run, now)
+        for nct_id, raw in changed:
+            _upsert_one(nct_id, raw, options, summary, run, now)
     summary.imported.update(unchanged_ids)
     if unchanged_ids and not options.dry_run:
         # Seen again but unchanged: one UPDATE for the page, no history, no change log.
         Trial.objects.filter(nct_id__in=unchanged_ids).update(
             last_checked_at=now, missing_from_registry_since=None
         )
+
+
+def _create_new(new: list[tuple[str, dict]], summary: RunSummary, run, now) -> list:
+    """Create the page's new studies in bulk; return those to import one by one instead."""
+    prepared, rest, by_id = [], [], dict(new)
+    for nct_id, raw in new:
+        try:
+            prepared.append(prepare(raw))
+        except Exception:  # the per-study path refuses it, with its message
+            rest.append((nct_id, raw))
+    # A former id or an alias identifier may point at a stored trial: upsert those alone.
+    aliased = known_aliases(prepared)
+    bulk = [s for s in prepared if s.parsed.nct_id not in aliased]
+    rest += [
+        (s.parsed.nct_id, by_id[s.parsed.nct_id]) for s in prepared if s.parsed.nct_id in aliased
+    ]
+    if not bulk:
+        return rest
+    try:
+        with transaction.atomic():
+            results = create_studies(
+                bulk, run=run, now=now, publish=settings.IMPORT_PUBLISHES_TRIALS
+            )
+    except (DatabaseError, ValueError) as exc:
+        # Somewhere in the page is a study the database refuses: find it one at a time.
+        summary.log.append(f"bulk create of {len(bulk)} studies failed ({exc}); one by one")
+        return new
+    for result in results:
+        _count(summary, result)
+    return rest
+
+
+def _upsert_one(nct_id: str, raw: dict, options, summary: RunSummary, run, now) -> None:
+    try:
+        result = upsert_study(
+            raw,
+            run=run,
+            now=now,
+            publish=settings.IMPORT_PUBLISHES_TRIALS,
+            force=options.force,
+            dry_run=options.dry_run,
+        )
+    except Exception as exc:  # one bad study must not stop the others
+        if not isinstance(exc, ParseError | DatabaseError | ValueError):
+            logger.exception("%s: import failed", nct_id)
+        message = str(exc) if str(exc).startswith(nct_id) else f"{nct_id}: {exc}"
+        refuse(summary, nct_id, message)
+        return
+    _count(summary, result)
+
+
+def _count(summary: RunSummary, result) -> None:
+    """Add one imported study's outcome, warnings and changes to the summary."""
+    nct_id = result.nct_id
+    summary.imported.add(nct_id)
+    if result.off_topic:
+        summary.off_topic += 1
+        summary.log.append(f"{nct_id}: kept as a draft: {result.off_topic}")
+    summary.log += list(result.warnings)
+    for warning in result.warnings:
+        logger.warning(warning)
+    counter = {CREATED: "created", UPDATED: "updated", UNCHANGED: "unchanged"}[result.outcome]
+    setattr(summary, counter, getattr(summary, counter) + 1)
+    summary.changes += [(nct_id, change) for change in result.changes]
 
 
 def _stored_hashes(studies: Iterable[dict]) -> dict[str, str]:
@@ -356,11 +406,17 @@ def _stored_hashes(studies: Iterable[dict]) -> dict[str, str]:
     return dict(Trial.objects.filter(nct_id__in=ids).values_list("nct_id", "raw_hash"))
 
 
-def _flag_missing(seen: set[str], now: datetime, dry_run: bool) -> int:
-    """Mark imported trials a full run no longer found; never delete them."""
+def _flag_missing(seen: set[str], now: datetime, dry_run: bool, refused: set[str]) -> int:
+    """Mark imported trials a full run no longer found; never delete them.
+
+    Every study the run found was stamped `last_checked_at = now` (the run's
+    start), so what is older went missing: one UPDATE, however many trials.
+    Refused studies were found but not stamped, so they are left alone.
+    """
     gone = Trial.objects.filter(
         last_imported_at__isnull=False, missing_from_registry_since__isnull=True
-    ).exclude(nct_id__in=seen)
-    if dry_run:
-        return gone.count()
-    return gone.update(missing_from_registry_since=now)
+    )
+    if dry_run:  # nothing was stamped
+        return gone.exclude(nct_id__in=seen).count()
+    stale = Q(last_checked_at__lt=now) | Q(last_checked_at__isnull=True)
+    return gone.filter(stale).exclude(nct_id__in=refused).update(missing_from_registry_since=now)
