@@ -37,7 +37,6 @@ def write_report(
     imports,
     minutes,
     machine,
-    targets,
 ):
     bare_p50 = percentiles(bare)[0]
     lines = [
