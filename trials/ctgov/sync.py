@@ -319,11 +319,12 @@ def _import_page(studies: Iterable[dict], options, summary: RunSummary, run, now
             changed.append((nct_id, raw))
         else:
             new.append((nct_id, raw))
-    # One transaction per page (a savepoint per study inside): far fewer commits.
-    with transaction.atomic():
-        changed += _create_new(new, summary, run, now)
-        for nct_id, raw in changed:
-            _upsert_one(nct_id, raw, options, summary, run, now)
+    if changed or new:
+        # One transaction per page (a savepoint per study inside): far fewer commits.
+        with transaction.atomic():
+            changed += _create_new(new, summary, run, now) if new else []
+            for nct_id, raw in changed:
+                _upsert_one(nct_id, raw, options, summary, run, now)
     summary.imported.update(unchanged_ids)
     if unchanged_ids and not options.dry_run:
         # Seen again but unchanged: one UPDATE for the page, no history, no change log.
