@@ -32,6 +32,9 @@ class Server:
         env |= {"SECRET_KEY": "benchmark-only", "ALLOWED_HOSTS": f"{HOST},localhost"}
         env["SECURE_SSL_REDIRECT"] = "false"  # plain HTTP on loopback
         env["PYTHONPATH"] = f"{self.base_dir}:{self.base_dir / 'scripts'}"
+        # The server runs with DEBUG off, so it needs the hashed-name manifest.
+        manage = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"]
+        subprocess.run(manage, cwd=self.base_dir, env=env, check=True)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
             + ["--bind", f"{HOST}:{self.port}", "--workers", "2", "--worker-class", "sync"]

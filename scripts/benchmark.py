@@ -37,12 +37,10 @@ from bench_http import (  # noqa: E402
     sequential,
 )
 from django.conf import settings  # noqa: E402
-from django.contrib.staticfiles.storage import staticfiles_storage  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils.functional import empty  # noqa: E402
 
 from trials.models import Trial  # noqa: E402
 
@@ -72,8 +70,6 @@ COLD_WORDS = ("anxiety", "sleep", "dose", "safety", "trauma", "veterans", "coupl
 
 def prepare_database(count: int) -> None:
     call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)  # as `make serve` does
-    staticfiles_storage._wrapped = empty  # reread the manifest just written
     have = Trial.objects.filter(nct_id__startswith="NCT8").count()
     if have < count:
         print(f"generating {count - have:,} synthetic trials …", flush=True)
