@@ -68,7 +68,7 @@ def write_report(
     ratio = load["list"]["rps"] / load["bare"]["rps"] if load["bare"]["rps"] else math.nan
     lines += [
         "",
-        "## 20 clients × 30 s",
+        f"## 20 clients × {load['seconds']:.0f} s",
         "",
         "| page | requests/s | p50 | p95 | p99 | errors |",
         "|---|---|---|---|---|---|",
