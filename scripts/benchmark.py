@@ -1,114 +1,178 @@
-"""Measure the public trial list and exports as the number of trials grows.
+"""`make benchmark`: the public pages, exports and import at 100,000 trials, beside targets.
 
-Builds synthetic trials in a throwaway test database (SQLite in memory, or
-test_<name> on the database DATABASE_URL names), then prints, for N trials:
-queries and time per list page, and time and peak Python memory (tracemalloc)
-of a full CSV and JSON export. The query count must not grow with N, and
-export memory must stay roughly flat because exports stream.
+Uses the database DATABASE_URL names (PostgreSQL; give it one of its own): migrates
+it, generates the synthetic trials once (`generate_synthetic`, reused when
+present), then serves the site with gunicorn (2 sync workers) on 127.0.0.1 and
+measures every page against a bare view that renders 100 rows with one query, in
+the same run. Writes docs/benchmarks.md. Loopback only, every loop bounded in
+requests and seconds, so a slow page shortens its sample instead of the run
+growing past ~15 minutes (the table says how many requests each figure is over).
 
-    .venv/bin/python scripts/benchmark.py [--sizes 10,100,1000,10000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mdma_bench .venv/bin/python scripts/benchmark.py
 """
 
 import argparse
+import json
 import os
-import statistics
+import platform
+import subprocess
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BASE_DIR))
+sys.path.insert(0, str(BASE_DIR / "scripts"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 
 django.setup()
 
+from bench_http import (  # noqa: E402
+    Server,
+    concurrent,
+    free_port,
+    percentiles,
+    sequential,
+)
 from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from tests.factories import make_trials_bulk  # noqa: E402
 from trials.models import Trial  # noqa: E402
 
+TRIALS = 100_000
+PAGES = {
+    "`/trials/`": "/trials/",
+    "filtered (phase, country, dose)": "/trials/?phase=PHASE3&country=NO&min_dose_mg=100",
+    "`?q=PTSD therapy`": "/trials/?q=PTSD+therapy",
+    "`?page=900`": "/trials/?page=900",
+    "`/` (overview)": "/",
+    "trial page": "/trials/NCT80004242/",
+    "`/api/v1/trials/`": "/api/v1/trials/",
+}
+# Cold: a filter combination no earlier request asked for.
+COLD = {
+    "`/trials/`": "/trials/?min_dose_mg={n}",
+    "filtered (phase, country, dose)": "/trials/?phase=PHASE2&country=CA&min_dose_mg={n}",
+    "`?q=PTSD therapy`": "/trials/?q=PTSD+therapy+{word}",
+    "`?page=900`": "/trials/?page={page}&min_dose_mg=1",
+    "`/` (overview)": None,
+    "trial page": "/trials/NCT8{n:07d}/",
+    "`/api/v1/trials/`": "/api/v1/trials/?page={page}",
+}
+REQUESTS, WARMUP, SECONDS_PER_PAGE, COLD_SECONDS = 200, 5, 25.0, 12.0
+COLD_WORDS = ("anxiety", "sleep", "dose", "safety", "trauma", "veterans", "couples", "eating")
 
-def refresh_planner_statistics():
-    """Let PostgreSQL see the rows just inserted, as autovacuum would in production.
 
-    Without it the planner believes the fresh tables are empty and picks nested
-    loops that make filtered pages look 50x slower than they are.
-    """
+def prepare_database(count: int) -> None:
+    call_command("migrate", verbosity=0)
+    have = Trial.objects.filter(nct_id__startswith="NCT8").count()
+    if have < count:
+        print(f"generating {count - have:,} synthetic trials …", flush=True)
+        call_command("generate_synthetic", trials=count, seed=0)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
 
-LIST_URLS = {
-    "list": "/trials/?page_size=100",
-    "filtered": "/trials/?phase=PHASE3&country=NO&min_dose_mg=100&sort=-enrollment",
-    "search": "/trials/?q=PTSD&sort=relevance&page_size=100",
-}
-REPEATS = 3
-
-
-def measure_page(client, url) -> tuple[int, float]:
-    timings = []
-    for _ in range(REPEATS):
+def query_counts() -> dict[str, int]:
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client, counts = Client(), {}
+    for name, url in PAGES.items():
         with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
             response = client.get(url)
-            timings.append(time.perf_counter() - started)
-        assert response.status_code == 200, (url, response.status_code)
-    return len(ctx.captured_queries), statistics.median(timings)
+        counts[name] = len(ctx.captured_queries) if response.status_code == 200 else -1
+    return counts
 
 
-def measure_export(client, fmt) -> tuple[float, float, int]:
-    tracemalloc.start()
+def cold_urls(name: str):
+    pattern = COLD[name]
+    for n in range(1, 10_000):
+        word = f"{COLD_WORDS[n % len(COLD_WORDS)]}{'' if n < 10 else n}"
+        yield pattern.format(n=n * 7 % 9_999 + 1, page=n + 1, word=word)
+
+
+def measure_pages(port: int, scale: float) -> tuple[dict, dict]:
+    bare = sequential(port, ["/bench/bare/"], REQUESTS, WARMUP, SECONDS_PER_PAGE * scale)
+    rows = {}
+    for name, url in PAGES.items():
+        warm = sequential(port, [url], REQUESTS, WARMUP, SECONDS_PER_PAGE * scale)
+        cold = None
+        if COLD[name]:
+            cold = sequential(port, cold_urls(name), REQUESTS, 0, COLD_SECONDS * scale)
+        rows[name] = (warm, cold)
+        print(f"{name}: warm p50 {percentiles(warm)[0]:.0f} ms", flush=True)
+    return bare, rows
+
+
+def copy_seconds() -> float:
+    """The floor for an export: psql COPY of the same rows to /dev/null."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return float("nan")
     started = time.perf_counter()
-    response = client.get(f"/trials/?format={fmt}")
-    size = sum(len(chunk) for chunk in response.streaming_content)
-    elapsed = time.perf_counter() - started
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return elapsed, peak / 1_000_000, size
+    subprocess.run(
+        ["psql", url, "-qc", r"\copy (select * from trials_trial) to /dev/null csv"],
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def child(script: str, *args: str, timeout: float = 900) -> list[dict]:
+    """Run scripts/<script> in a fresh process; its stdout's JSON lines."""
+    out = subprocess.run(
+        [sys.executable, str(BASE_DIR / "scripts" / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+    ).stdout
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10,100,1000,10000")
+    parser.add_argument("--trials", type=int, default=TRIALS)
+    parser.add_argument("--import-studies", type=int, default=5000)
+    parser.add_argument("--out", default=str(BASE_DIR / "docs" / "benchmarks.md"))
+    parser.add_argument("--note", default="", help="a line for the top of the report")
+    parser.add_argument("--budget", type=float, default=1.0, help="scale every time budget")
     args = parser.parse_args()
-    sizes = sorted(int(s) for s in args.sizes.split(","))
+    started = time.monotonic()
+    prepare_database(args.trials)
+    counts = query_counts()
+    port = free_port()
+    with Server(port, BASE_DIR):
+        bare, rows = measure_pages(port, args.budget)
+        load = {
+            "bare": concurrent(port, "/bench/bare/", clients=20, seconds=30 * args.budget),
+            "list": concurrent(port, "/trials/", clients=20, seconds=30 * args.budget),
+            "seconds": 30 * args.budget,
+        }
+    exports = [child("bench_export.py", fmt)[0] for fmt in ("csv", "json")]
+    copy = copy_seconds()
+    imports = child("import_bench.py", "--studies", str(args.import_studies))
+    from bench_report import write_report
 
-    settings.DEBUG = False  # no query log growing in memory during exports
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        client = Client()
-        print(f"Database: {connection.vendor}; list pages are the median of {REPEATS} runs.\n")
-        header = f"{'N':>7} | " + " | ".join(f"{name + ' q/ms':>16}" for name in LIST_URLS)
-        header += f" | {'CSV s':>6} | {'CSV MB peak':>11} | {'JSON s':>6} | {'JSON MB peak':>12}"
-        print(header)
-        print("-" * len(header))
-        for size in sizes:
-            missing = size - Trial.objects.count()
-            if missing > 0:
-                make_trials_bulk(missing)
-                refresh_planner_statistics()
-            cells = []
-            for url in LIST_URLS.values():
-                queries, seconds = measure_page(client, url)
-                cells.append(f"{queries:>4} q {seconds * 1000:>7.1f} ms")
-            csv_s, csv_mb, _ = measure_export(client, "csv")
-            json_s, json_mb, _ = measure_export(client, "json")
-            print(
-                f"{size:>7} | "
-                + " | ".join(f"{c:>16}" for c in cells)
-                + f" | {csv_s:>6.2f} | {csv_mb:>11.1f} | {json_s:>6.2f} | {json_mb:>12.1f}"
-            )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    write_report(
+        Path(args.out),
+        note=args.note,
+        trials=Trial.objects.count(),
+        counts=counts,
+        bare=bare,
+        rows=rows,
+        load=load,
+        exports=exports,
+        copy=copy,
+        imports=imports,
+        minutes=(time.monotonic() - started) / 60,
+        machine=f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+    )
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

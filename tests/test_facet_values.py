@@ -1,7 +1,7 @@
 """The facet rows follow every write, so the list's counts and filters never lag."""
 
 from tests.factories import make_trial
-from trials.models import CuratedTrialFacts, Site, Trial
+from trials.models import CuratedTrialFacts, Site, Trial, TrialFacetValue
 
 
 def facet(client, url, param) -> dict[str, int]:
@@ -38,3 +38,10 @@ def test_drafts_are_never_counted(client, db):
     make_trial(phases=("PHASE3",), state="draft")
     assert facet(client, "/trials/", "phase") == {"PHASE2": 1}
     assert facet(client, "/trials/?country=US", "phase") == {"PHASE2": 1}
+
+
+def test_deleting_a_trial_with_sites_leaves_no_facet_rows(db):
+    trial = make_trial(countries=("US", "NO"))
+    trial_id = trial.pk
+    Trial.objects.filter(pk=trial_id).delete()
+    assert not TrialFacetValue.objects.filter(trial_id=trial_id).exists()

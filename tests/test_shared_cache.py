@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 from django.core.cache.backends.filebased import FileBasedCache
-from trials.curation import State
 
+from editorial import workflow
+from editorial.models import State
 from tests.ctgov_studies import mdma_study, run_import
 from tests.factories import make_trial
-from trials import workflow
 from trials.datacache import VERSION_KEY, bump_data_version, versioned
 
 

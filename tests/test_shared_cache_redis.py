@@ -8,10 +8,10 @@ import time
 
 import pytest
 from django.core.cache.backends.redis import RedisCache
-from trials.curation import State
 
+from editorial import workflow
+from editorial.models import State
 from tests.factories import make_trial
-from trials import workflow
 from trials.datacache import VERSION_KEY, bump_data_version, versioned
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"

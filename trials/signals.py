@@ -7,7 +7,7 @@ Bulk writers (bulk_create, QuerySet.update) send no signals: they call
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from trials.datacache import bump_data_version
-from trials.models import Condition, CuratedTrialFacts, Site, Trial
+from trials.models import Condition, CuratedTrialFacts, Site, Trial, TrialFacetValue
 from trials.models.facet_values import refresh_facets
 
 # Apps whose records appear on public pages (counts, syntheses, lists).
@@ -27,6 +27,12 @@ def _trial_saved(sender, instance, raw=False, **kwargs):
 def _related_changed(sender, instance, raw=False, **kwargs):
     if not raw and instance.trial_id and Trial.objects.filter(pk=instance.trial_id).exists():
         refresh_facets([instance.trial_id])
+
+
+def _trial_deleted(sender, instance, **kwargs):
+    # A trial's sites and curated facts are deleted before it, and their handlers rebuild
+    # its facet rows; those rows would outlive the trial, so they go with it here.
+    TrialFacetValue.objects.filter(trial_id=instance.pk).delete()
 
 
 def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -55,6 +61,7 @@ def connect() -> None:
     post_delete.connect(_bump, dispatch_uid="datacache-delete")
     m2m_changed.connect(_bump, dispatch_uid="datacache-m2m")
     post_save.connect(_trial_saved, sender=Trial, dispatch_uid="facets-trial")
+    post_delete.connect(_trial_deleted, sender=Trial, dispatch_uid="facets-trial-delete")
     post_save.connect(_related_changed, sender=Site, dispatch_uid="facets-site-save")
     post_delete.connect(_related_changed, sender=Site, dispatch_uid="facets-site-delete")
     post_delete.connect(

@@ -123,6 +123,8 @@ def strip_nul(value: Any) -> tuple[Any, int]:
 
     PostgreSQL refuses NUL in text and jsonb; a NUL is never meaningful registry text.
     """
+    if isinstance(value, dict | list) and "\\u0000" not in json.dumps(value):
+        return value, 0  # the common case, checked at C speed instead of walked in Python
     if isinstance(value, str):
         count = value.count("\x00")
         return (value.replace("\x00", ""), count) if count else (value, 0)

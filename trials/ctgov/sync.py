@@ -23,17 +23,17 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from trials.ctgov.client import CtgovClient, CtgovError, Page
-from trials.ctgov.parse import ParseError, raw_hash, study_nct_id
-from trials.ctgov.refusals import record_refusals, refuse, retries
+from trials.ctgov.refusals import record_refusals, retries
 from trials.ctgov.run_lock import (
     ImportRefused,
     RunLock,
@@ -41,8 +41,7 @@ from trials.ctgov.run_lock import (
     refuse_if_alive,
     running_message,
 )
-from trials.ctgov.schema import strip_nul
-from trials.ctgov.upsert import CREATED, UNCHANGED, UPDATED, upsert_study
+from trials.ctgov.sync_page import import_page
 from trials.models import ImportRun, Trial
 
 logger = logging.getLogger(__name__)
@@ -296,7 +295,7 @@ def _import(options, summary: RunSummary, run, now, progress) -> None:
     pages = _pages(options, summary, seen)
     for page in pages:
         total = page.total_count if page.total_count is not None else total
-        _import_page(page.studies, options, summary, run, now, seen)
+        import_page(page.studies, options, summary, run, now, seen)
         summary.pages += 1
         if options.mode == QUERY:
             done = f"{len(seen):,}/{total:,}" if total is not None else f"{len(seen):,}"
@@ -313,83 +312,25 @@ def _import(options, summary: RunSummary, run, now, progress) -> None:
             # An empty answer more likely means a broken query than an empty registry.
             summary.log.append("full run found no studies; nothing flagged as missing")
             return
-        summary.flagged_missing = _flag_missing(seen, now, options.dry_run)
+        refused = {nct_id for nct_id, _ in summary.refusals if nct_id}
+        summary.flagged_missing = _flag_missing(seen, now, options.dry_run, refused)
         if summary.flagged_missing:
             summary.log.append(
                 f"{summary.flagged_missing} trials no longer match the query; flagged, not deleted"
             )
 
 
-def _import_page(studies: Iterable[dict], options, summary: RunSummary, run, now, seen) -> None:
-    known = _stored_hashes(studies)
-    unchanged_ids = []
-    for raw in studies:
-        raw, removed = strip_nul(raw)  # so the hash compares with the stored, cleaned record
-        try:
-            nct_id = study_nct_id(raw)
-        except ParseError as exc:
-            refuse(summary, "", f"study without a usable NCT id refused: {exc}")
-            continue
-        if removed:
-            summary.log.append(f"{nct_id}: {removed} NUL character(s) removed from the record")
-            logger.warning("%s: %s NUL character(s) removed from the record", nct_id, removed)
-        if nct_id in seen:
-            summary.log.append(f"{nct_id}: appeared again in this run; imported once")
-            continue
-        seen.add(nct_id)
-        summary.fetched += 1
-        if not options.force and known.get(nct_id) == raw_hash(raw):
-            summary.unchanged += 1
-            unchanged_ids.append(nct_id)
-            continue
-        try:
-            result = upsert_study(
-                raw,
-                run=run,
-                now=now,
-                publish=settings.IMPORT_PUBLISHES_TRIALS,
-                force=options.force,
-                dry_run=options.dry_run,
-            )
-        except Exception as exc:  # one bad study must not stop the others
-            if not isinstance(exc, ParseError | DatabaseError | ValueError):
-                logger.exception("%s: import failed", nct_id)
-            message = str(exc) if str(exc).startswith(nct_id) else f"{nct_id}: {exc}"
-            refuse(summary, nct_id, message)
-            continue
-        summary.imported.add(nct_id)
-        if result.off_topic:
-            summary.off_topic += 1
-            summary.log.append(f"{nct_id}: kept as a draft: {result.off_topic}")
-        summary.log += list(result.warnings)
-        for warning in result.warnings:
-            logger.warning(warning)
-        counter = {CREATED: "created", UPDATED: "updated", UNCHANGED: "unchanged"}[result.outcome]
-        setattr(summary, counter, getattr(summary, counter) + 1)
-        summary.changes += [(nct_id, change) for change in result.changes]
-    summary.imported.update(unchanged_ids)
-    if unchanged_ids and not options.dry_run:
-        # Seen again but unchanged: one UPDATE for the page, no history, no change log.
-        Trial.objects.filter(nct_id__in=unchanged_ids).update(
-            last_checked_at=now, missing_from_registry_since=None
-        )
+def _flag_missing(seen: set[str], now: datetime, dry_run: bool, refused: set[str]) -> int:
+    """Mark imported trials a full run no longer found; never delete them.
 
-
-def _stored_hashes(studies: Iterable[dict]) -> dict[str, str]:
-    ids = []
-    for raw in studies:
-        try:
-            ids.append(study_nct_id(raw))
-        except ParseError:
-            continue
-    return dict(Trial.objects.filter(nct_id__in=ids).values_list("nct_id", "raw_hash"))
-
-
-def _flag_missing(seen: set[str], now: datetime, dry_run: bool) -> int:
-    """Mark imported trials a full run no longer found; never delete them."""
+    Every study the run found was stamped `last_checked_at = now` (the run's
+    start), so what is older went missing: one UPDATE, however many trials.
+    Refused studies were found but not stamped, so they are left alone.
+    """
     gone = Trial.objects.filter(
         last_imported_at__isnull=False, missing_from_registry_since__isnull=True
-    ).exclude(nct_id__in=seen)
-    if dry_run:
-        return gone.count()
-    return gone.update(missing_from_registry_since=now)
+    )
+    if dry_run:  # nothing was stamped
+        return gone.exclude(nct_id__in=seen).count()
+    stale = Q(last_checked_at__lt=now) | Q(last_checked_at__isnull=True)
+    return gone.filter(stale).exclude(nct_id__in=refused).update(missing_from_registry_since=now)

@@ -118,6 +118,10 @@ def _upsert(
     digest = raw_hash(raw)
     trial = find_trial(parsed.nct_id, parsed.aliases)
     if trial is not None and trial.raw_hash == digest and not force:
+        # Found, so not missing: a full run flags what it did not stamp.
+        Trial.objects.filter(pk=trial.pk).update(
+            last_checked_at=now, missing_from_registry_since=None
+        )
         return UpsertResult(parsed.nct_id, UNCHANGED, trial.pk, warnings=parsed.warnings)
     created = trial is None
     if created:

@@ -301,6 +301,16 @@ class Trial(RegistryFacts, Editorial):
 
     def refresh_search(self):
         """Rebuild the text that full-text search reads, after relations change."""
+        text = self.build_search_text()
+        Trial.objects.filter(pk=self.pk).update(search_text=text)
+        self.search_text = text
+        if connection.vendor == "postgresql":
+            Trial.objects.filter(pk=self.pk).update(
+                search_vector=SearchVector("search_text", config="english")
+            )
+
+    def build_search_text(self) -> str:
+        """The text full-text search reads (relations may come prefetched)."""
         parts = [
             self.nct_id or "",
             self.acronym,
@@ -316,13 +326,7 @@ class Trial(RegistryFacts, Editorial):
         if self.lead_sponsor_id:
             parts.append(self.lead_sponsor.name)
         # Folded so that "Ostfold" finds "Østfold" on both databases (see trials.search).
-        text = fold("\n".join(p for p in parts if p))
-        Trial.objects.filter(pk=self.pk).update(search_text=text)
-        self.search_text = text
-        if connection.vendor == "postgresql":
-            Trial.objects.filter(pk=self.pk).update(
-                search_vector=SearchVector("search_text", config="english")
-            )
+        return fold("\n".join(p for p in parts if p))
 
 
 class TrialIdentifier(models.Model):
