@@ -64,3 +64,20 @@ def test_publications_of_a_finding_link_to_the_paper_by_doi(client, seeded):
     publication = finding.publications.exclude(doi=None).first()
     page = client.get("/safety/").content.decode()
     assert f'href="https://doi.org/{publication.doi}"' in page
+
+
+def test_a_database_seeded_before_the_links_existed_gets_them_on_migrate(seeded):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("evidence.migrations.0016_link_seeded_findings_to_milestones")
+    vote = SafetyFinding.objects.get(seed_key="SAF-FDA-PDAC-VOTE")
+    kept_apart = SafetyFinding.objects.get(seed_key="SAF-FDA-CRL-2024")
+    for finding in SafetyFinding.objects.all():
+        finding.milestones.clear()  # as seeded before 0015
+    kept_apart.milestones.set([RegulatoryMilestone.objects.get(seed_key="dutch-commission-2024")])
+    migration.link(apps, None)
+    assert [m.seed_key for m in vote.milestones.all()] == ["fda-adcomm-2024"]
+    # A finding that already has links (an editor's) is left as it is.
+    assert [m.seed_key for m in kept_apart.milestones.all()] == ["dutch-commission-2024"]
