@@ -170,6 +170,8 @@ def test_the_trial_page_costs_the_same_queries_for_a_large_and_a_small_flow(clie
     run_import("--from-file", str(files["NCT02552212.json"]), str(files["NCT00763412.json"]))
     counts = {}
     for nct_id in ("NCT02552212", "NCT00763412"):
+        client.get(f"/trials/{nct_id}/")  # both with the same warm cache (data version, syntheses)
+    for nct_id in ("NCT02552212", "NCT00763412"):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(f"/trials/{nct_id}/").status_code == 200
         counts[nct_id] = len(queries)

@@ -60,9 +60,10 @@ def site(live_server, transactional_db, django_db_serialized_rollback):
     flush that ends a transactional test, so later tests still find them.
     """
     from evidence.seeding import load_seed
-    from tests.factories import PHASE_LABELS, phase
+    from tests.factories import phase
+    from trials.choices import PhaseCode
 
-    for code in PHASE_LABELS:
+    for code in PhaseCode.values:
         phase(code)
     load_seed()
     return live_server.url
