@@ -91,9 +91,18 @@ def studies_in_document(data: Any, name: str = "document") -> list[dict]:
     )
 
 
+def raw_json_text(study: dict) -> str:
+    """The record as the canonical JSON text `raw_hash` fingerprints."""
+    return json.dumps(study, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def raw_hash(study: dict) -> str:
     """A stable fingerprint of a record (and of the parser that reads it)."""
-    text = json.dumps(study, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return raw_text_hash(raw_json_text(study))
+
+
+def raw_text_hash(text: str) -> str:
+    """`raw_hash` of a record already dumped by `raw_json_text`."""
     return hashlib.sha256(f"{PARSER_VERSION}\n{text}".encode()).hexdigest()
 
 

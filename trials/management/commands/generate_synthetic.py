@@ -2,14 +2,15 @@
 
 import time
 
-from django.contrib.postgres.search import SearchVector
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
 from editorial.models import State
+from trials import synthetic_copy
 from trials.choices import RecordSource
 from trials.ctgov.parse import raw_hash
+from trials.datacache import bump_data_version
 from trials.models import (
     Arm,
     Condition,
@@ -45,9 +46,17 @@ class Command(BaseCommand):
         for start in range(0, trials, CHUNK):
             chunk = [p for p in plans(min(CHUNK, trials - start), seed, start)]
             chunk = [p for p in chunk if p.nct_id not in existing]  # reuse what is there
+            if not chunk:
+                continue
             with transaction.atomic():
-                _write(chunk, lookups)
+                _sponsors(chunk, lookups)
+                if connection.vendor == "postgresql":
+                    # COPY writes the facet rows with the trials (see trials.synthetic_copy).
+                    synthetic_copy.write(chunk, lookups, _trial_fields(), _search_text)
+                else:
+                    Trial.objects.filter(pk__in=_write(chunk, lookups)).refresh_facets()
             created += len(chunk)
+        bump_data_version()  # the list's cached counts now include these trials
         seconds = time.perf_counter() - started
         rate = created / seconds if seconds else 0
         self.stdout.write(f"created {created:,} synthetic trials in {seconds:.1f}s ({rate:,.0f}/s)")
@@ -75,40 +84,53 @@ def _sponsors(chunk: list[Plan], lookups: dict) -> None:
     known.update(Organization.objects.filter(name__in=names).values_list("name", "pk"))
 
 
-def _trial(p: Plan, sponsor_id: int, now) -> Trial:
-    raw = raw_record(p)
+def _search_text(p: Plan) -> str:
     parts = [p.nct_id, p.title, f"A Randomized Study: {p.title}", p.summary, *p.conditions]
+    text = "\n".join([*parts, "Midomafetamine", f"SYN-{p.index}"])
+    return text if text.isascii() else fold(text)  # folding ASCII changes nothing, slowly
+
+
+def _trial_fields() -> dict:
+    """What every synthetic trial has in common."""
+    now = timezone.now()
+    return {
+        "study_type": "INTERVENTIONAL",
+        "enrollment_type": "ACTUAL",
+        "start_date_precision": "day",
+        "start_date_type": "ACTUAL",
+        "record_source": RecordSource.REGISTRY,
+        "state": State.PUBLISHED,
+        "published_at": now,
+        "last_imported_at": now,
+        "last_checked_at": now,
+    }
+
+
+def _trial(p: Plan, sponsor_id: int, common: dict) -> Trial:
+    raw = raw_record(p)
     return Trial(
+        **common,
         nct_id=p.nct_id,
         slug=p.nct_id.lower(),
         brief_title=p.title,
         official_title=f"A Randomized Study: {p.title}",
         summary=p.summary,
         overall_status=p.status,
-        study_type="INTERVENTIONAL",
         enrollment=p.enrollment,
-        enrollment_type="ACTUAL",
         start_date=p.start,
-        start_date_precision="day",
-        start_date_type="ACTUAL",
         first_posted=p.start,
         lead_sponsor_id=sponsor_id,
-        record_source=RecordSource.REGISTRY,
-        state=State.PUBLISHED,
-        published_at=now,
         raw_json=raw,
         raw_hash=raw_hash(raw),
-        last_imported_at=now,
-        last_checked_at=now,
-        search_text=fold("\n".join([*parts, "Midomafetamine", f"SYN-{p.index}"])),
+        search_text=_search_text(p),
     )
 
 
-def _write(chunk: list[Plan], lookups: dict) -> None:
-    _sponsors(chunk, lookups)
-    now = timezone.now()
+def _write(chunk: list[Plan], lookups: dict) -> list[int]:
+    """The portable path (SQLite): bulk_create; returns the new trial ids."""
+    common = _trial_fields()
     trials = Trial.objects.bulk_create(
-        [_trial(p, lookups["sponsor"][p.sponsor], now) for p in chunk], batch_size=500
+        [_trial(p, lookups["sponsor"][p.sponsor], common) for p in chunk], batch_size=500
     )
     rows = {"phases": [], "conditions": [], "sites": [], "outcomes": [], "ids": [], "arms": []}
     for p, t in zip(chunk, trials, strict=True):
@@ -139,10 +161,7 @@ def _write(chunk: list[Plan], lookups: dict) -> None:
     TrialIdentifier.objects.bulk_create(rows["ids"], batch_size=2000)
     arms = Arm.objects.bulk_create(rows["arms"], batch_size=2000)
     _interventions(trials, arms)
-    if connection.vendor == "postgresql":
-        Trial.objects.filter(pk__in=[t.pk for t in trials]).update(
-            search_vector=SearchVector("search_text", config="english")
-        )
+    return [t.pk for t in trials]
 
 
 def _arm(trial_id: int, order: int, arm: tuple) -> Arm:
