@@ -103,6 +103,18 @@ class EditorialQuerySet(models.QuerySet):
         return self.filter(state__in=[State.PUBLISHED, State.WITHDRAWN])
 
 
+def _step_by():
+    """Who took a workflow step; the record keeps its state if the account goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+
 class Editorial(models.Model):
     """Sources, verification and publishing state of a record editors curate."""
 
@@ -119,30 +131,9 @@ class Editorial(models.Model):
         max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
     )
     editor_notes = models.TextField(blank=True, help_text="Internal; never shown publicly.")
-    last_edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    last_edited_by = _step_by()
+    submitted_by = _step_by()
+    published_by = _step_by()
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawn_reason = models.TextField(blank=True)

@@ -2,13 +2,30 @@
 
 import copy
 import json
+from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
 
 from django.core.management import call_command
 
+from tests.ctgov_server import CtgovServer
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ctgov"
 VERSION = {"apiVersion": "2.0.5", "dataTimestamp": "2099-01-20T09:00:00"}
+
+
+@contextmanager
+def stub_api(settings, **more):
+    """A local ClinicalTrials.gov the importer talks to: no pacing, quick retries; `more`
+    sets other CTGOV_* settings (CTGOV_RETRIES=2, …)."""
+    with CtgovServer() as server:
+        settings.CTGOV_API_URL = server.url
+        settings.CTGOV_MIN_INTERVAL = 0
+        settings.CTGOV_BACKOFF = 0.01
+        for name, value in more.items():
+            setattr(settings, name, value)
+        server.add("/version", json=VERSION, repeat=True)
+        yield server
 
 
 def mdma_study(nct_id: str = "NCT09900001", **changes) -> dict:

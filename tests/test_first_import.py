@@ -7,18 +7,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tests.ctgov_server import CtgovServer, studies_page
-from tests.ctgov_studies import VERSION, mdma_study, run_import
+from tests.ctgov_server import studies_page
+from tests.ctgov_studies import mdma_study, run_import, stub_api
 from trials.models import ImportRun, Trial
 
 
 @pytest.fixture
 def api(settings):
-    with CtgovServer() as server:
-        settings.CTGOV_API_URL = server.url
-        settings.CTGOV_MIN_INTERVAL = 0
-        settings.CTGOV_BACKOFF = 0.01
-        server.add("/version", json=VERSION, repeat=True)
+    with stub_api(settings) as server:
         yield server
 
 

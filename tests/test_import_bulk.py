@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.ctgov_server import CtgovServer, studies_page
-from tests.ctgov_studies import VERSION, mdma_study, run_import
+from tests.ctgov_server import studies_page
+from tests.ctgov_studies import mdma_study, run_import, stub_api
 from trials.ctgov.parse import raw_hash
 from trials.models import Arm, ImportRun, Intervention, Trial
 from trials.synthetic import plans, raw_record
@@ -13,10 +13,7 @@ from trials.synthetic import plans, raw_record
 
 @pytest.fixture
 def api(settings, db):
-    with CtgovServer() as server:
-        settings.CTGOV_API_URL = server.url
-        settings.CTGOV_MIN_INTERVAL = 0
-        server.add("/version", json=VERSION, repeat=True)
+    with stub_api(settings) as server:
         yield server
 
 

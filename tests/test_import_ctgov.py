@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from editorial.models import State
 from evidence.models import EffectEstimate, Publication
-from tests.ctgov_server import CtgovServer, studies_page
-from tests.ctgov_studies import VERSION, mdma_study, run_import
+from tests.ctgov_server import studies_page
+from tests.ctgov_studies import VERSION, mdma_study, run_import, stub_api
 from trials.ctgov.run_lock import ADVISORY_LOCK_KEY
 from trials.models import (
     AdverseEventGroup,
@@ -39,12 +39,7 @@ RESULT_STUDIES = [
 
 @pytest.fixture
 def api(settings):
-    with CtgovServer() as server:
-        settings.CTGOV_API_URL = server.url
-        settings.CTGOV_MIN_INTERVAL = 0
-        settings.CTGOV_BACKOFF = 0.01
-        settings.CTGOV_RETRIES = 3
-        server.add("/version", json=VERSION, repeat=True)
+    with stub_api(settings, CTGOV_RETRIES=3) as server:
         yield server
 
 

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from tests.ctgov_server import CtgovServer, studies_page
-from tests.ctgov_studies import VERSION, mdma_study, run_import
+from tests.ctgov_studies import mdma_study, run_import, stub_api
 from trials.ctgov.sync import checkpoint_for
 from trials.models import ImportRun, Trial
 
@@ -19,13 +19,7 @@ FIRST_PAGE = {"pageToken": None}
 
 @pytest.fixture
 def api(settings):
-    with CtgovServer() as server:
-        settings.CTGOV_API_URL = server.url
-        settings.CTGOV_MIN_INTERVAL = 0
-        settings.CTGOV_BACKOFF = 0.01
-        settings.CTGOV_RETRIES = 3
-        settings.CTGOV_READ_TIMEOUT = 0.5
-        server.add("/version", json=VERSION, repeat=True)
+    with stub_api(settings, CTGOV_RETRIES=3, CTGOV_READ_TIMEOUT=0.5) as server:
         yield server
 
 

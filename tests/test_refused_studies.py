@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.ctgov_server import CtgovServer, studies_page
-from tests.ctgov_studies import VERSION, mdma_study, run_import
+from tests.ctgov_server import studies_page
+from tests.ctgov_studies import mdma_study, run_import, stub_api
 from trials.ctgov.sync import checkpoint_for
 from trials.models import ImportRun, RefusedStudy, Trial
 
@@ -17,12 +17,7 @@ QUERY = "MDMA"
 
 @pytest.fixture
 def api(settings):
-    with CtgovServer() as server:
-        settings.CTGOV_API_URL = server.url
-        settings.CTGOV_MIN_INTERVAL = 0
-        settings.CTGOV_BACKOFF = 0.01
-        settings.CTGOV_RETRIES = 2
-        server.add("/version", json=VERSION, repeat=True)
+    with stub_api(settings, CTGOV_RETRIES=2) as server:
         yield server
 
 
