@@ -7,10 +7,10 @@ import uuid
 
 from django.conf import settings
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
 
 from config.health import health
 from config.logs import request_id_var
+from trials.views import bad_request
 
 logger = logging.getLogger("config.requests")
 
@@ -111,8 +111,7 @@ class RejectControlCharactersMiddleware:
         for name in list(kept):
             if CONTROL.search(name) or any(CONTROL.search(v) for v in kept.getlist(name)):
                 del kept[name]
-        context = {"errors": errors, "kept_query": kept.urlencode(), "back_url": request.path}
-        return render(request, "trials/bad_request.html", context, status=400)
+        return bad_request(request, errors, back_url=request.path, kept=kept)
 
 
 class SecurityHeadersMiddleware:

@@ -225,17 +225,17 @@ def test_the_scan_finds_urls_and_templates_of_higher_apps(tmp_path):
         "reverse('evidence:trial')\n"
         "redirect('/elsewhere/')\n"
         "RedirectView.as_view(pattern_name='public:docs')\n"
-        "render(request, 'trials/bad_request.html')\n"
+        "render(request, 'trials/trial_list.html')\n"
         "render(request, 'no/such/template.html')\n",
         encoding="utf-8",
     )
     names, templates = python_references(sample)
     assert sorted(names) == ["evidence:trial", "public:docs"]
-    assert templates == ["trials/bad_request.html"]
+    assert templates == ["trials/trial_list.html"]
     assert url_owner("evidence:trial") == "evidence"
     assert url_owner("admin:trials_trial_change") == "trials"
     assert url_owner("admin:index") == ""
     assert url_owner("sitemap") == "config"
     assert template_owner("admin/editorial/withdraw.html") == "editorial"
-    assert template_owner("trials/bad_request.html") == "trials"
+    assert template_owner("trials/trial_list.html") == "trials"
     assert template_owner("404.html") == ""

@@ -69,12 +69,21 @@ def test_user_text_in_messages_is_escaped(client, seeded):
         ("/milestones/?jurisdiction=ZZ", "jurisdiction"),
         ("/publications/?kind=novel", "kind"),
         ("/publications/?retraction=maybe", "retraction"),
+        ("/evidence/?method=guess", "method"),
+        ("/safety/adverse-events/?seriousness=mild", "seriousness"),
     ],
 )
-def test_bad_milestone_and_publication_filters_are_named(client, seeded, url, param):
+def test_every_public_page_names_a_bad_parameter_on_the_same_page(client, seeded, url, param):
     response = client.get(url)
     assert response.status_code == 400
+    assert "We could not use this search" in response.content.decode()
     assert f"<code>{param}</code>" in response.content.decode()
+
+
+def test_the_way_back_keeps_the_good_parameters(client, seeded):
+    response = client.get("/evidence/?method=guess&ci=hk")
+    assert response.status_code == 400
+    assert 'href="/evidence/?ci=hk"' in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -120,13 +120,20 @@ def _with(params, **values) -> str:
     return query.urlencode()
 
 
-def _bad_request(request, errors, status=400, last_query=""):
-    kept = request.GET.copy()
-    for name in errors:
-        kept.pop(name, None)
-    kept.pop("format", None)
-    context = {"errors": errors, "kept_query": kept.urlencode(), "last_query": last_query}
-    return render(request, "trials/bad_request.html", context, status=status)
+def bad_request(request, errors, *, back_url="", status=400, last_query="", kept=None):
+    """The one 400 page for a query string: each bad parameter with its message, and a
+    link back with the other parameters kept. Every public view answers bad input so."""
+    if kept is None:
+        kept = request.GET.copy()
+        for name in [*errors, "format"]:
+            kept.pop(name, None)
+    context = {
+        "errors": errors,
+        "kept_query": kept.urlencode(),
+        "last_query": last_query,
+        "back_url": back_url,
+    }
+    return render(request, "bad_request.html", context, status=status)
 
 
 def canonical_query(params) -> str | None:
@@ -170,7 +177,7 @@ def trial_list(request):
     if fmt not in FORMATS:
         errors["format"] = [f"“{fmt[:50]}” is not an export format; use csv or json."]
     if errors:
-        return _bad_request(request, errors)
+        return bad_request(request, errors)
 
     trials = filterset.sorted_qs()
     base_url = request.build_absolute_uri("/").rstrip("/")
@@ -188,7 +195,7 @@ def trial_list(request):
     if page_number > paginator.num_pages:
         last = params.copy()
         last["page"] = str(paginator.num_pages)
-        return _bad_request(
+        return bad_request(
             request,
             {
                 "page": [

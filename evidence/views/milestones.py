@@ -11,6 +11,7 @@ from evidence.models import MilestoneKind, Publication, RegulatoryMilestone, Saf
 from evidence.views.public import withdrawn_response
 from trials.facets import country_name
 from trials.models import Trial
+from trials.views import bad_request
 
 MAX_PARAM_LENGTH = 200
 
@@ -48,12 +49,7 @@ def milestone_list(request):
     )
     errors = milestone_filter_errors(request.GET, agencies, jurisdictions)
     if errors:
-        return render(
-            request,
-            "trials/bad_request.html",
-            {"errors": errors, "back_url": reverse("evidence:milestones")},
-            status=400,
-        )
+        return bad_request(request, errors, back_url=reverse("evidence:milestones"))
     chosen = {
         name: [v for v in request.GET.getlist(name) if v]
         for name in ("agency", "jurisdiction", "kind")

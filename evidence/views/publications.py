@@ -15,6 +15,7 @@ from evidence.models import (
 )
 from evidence.views.public import withdrawn_response
 from trials.models import Trial
+from trials.views import bad_request
 
 
 @require_safe
@@ -27,12 +28,7 @@ def publication_list(request):
     )
     errors = filterset.clean_errors()
     if errors:
-        return render(
-            request,
-            "trials/bad_request.html",
-            {"errors": errors, "back_url": reverse("evidence:publications")},
-            status=400,
-        )
+        return bad_request(request, errors, back_url=reverse("evidence:publications"))
     chosen = filterset.form.cleaned_data
     context = {
         "publications": filterset.qs.order_by("-year", "first_author", "pk"),

@@ -19,6 +19,7 @@ from evidence.safety_tables import (
 from trials.exports import stream_csv
 from trials.models import AdverseEvent, Phase, Seriousness, Trial
 from trials.models.trial import NCT_ID_RE
+from trials.views import bad_request
 
 
 @require_safe
@@ -86,8 +87,8 @@ def _filtered_table(request):
         errors = {name: list(messages) for name, messages in form.errors.items()}
         if request.GET.get("format", "csv") != "csv":
             errors["format"] = ["Only format=csv is offered."]
-        context = {"errors": errors, "back_url": reverse("evidence:safety_adverse_events")}
-        return None, None, render(request, "trials/bad_request.html", context, status=400)
+        back_url = reverse("evidence:safety_adverse_events")
+        return None, None, bad_request(request, errors, back_url=back_url)
     data = form.cleaned_data
     events = public_events(data["seriousness"], data["organ_system"], data["trial"], data["phase"])
     return form, cross_trial_table(events), None

@@ -27,6 +27,7 @@ from evidence.synthesis_names import CI_NAMES, METHOD_NAMES, SOURCES
 from evidence.views.appraisal import appraisal_context
 from evidence.views.living import living_context
 from trials.exports import stream_csv
+from trials.views import bad_request
 
 TRUE_WORDS = ("1", "true", "on")
 SNAPSHOTS_LISTED = 50
@@ -89,8 +90,7 @@ def family_from_query(params: QueryDict, families: Sequence[OutcomeFamily]) -> O
 
 
 def _bad_request(request, error: BadParameter):
-    context = {"error": error, "synthesis_url": reverse("evidence:synthesis")}
-    return render(request, "evidence/synthesis_bad_request.html", context, status=400)
+    return bad_request(request, {error.name: [str(error)]}, back_url=reverse("evidence:synthesis"))
 
 
 def _query(family: OutcomeFamily, options: Options) -> str:
