@@ -1,8 +1,11 @@
 """Screenshots of the public pages at phone and desktop width, for the README's "Screens".
 
 Builds a throw-away SQLite database (migrate, seed, the shared registry samples imported
-with the topic guard off so a trial with posted results exists), serves it on a free
-loopback port, and photographs each page with Debian's Chromium through Playwright.
+with the topic guard on, so they stay drafts off every public page), serves it on a free
+loopback port, and photographs each page with Debian's Chromium through Playwright. No
+sample is an MDMA study and the curated trials have no posted results, so one sample
+with results is published in that database only, to show how a results page reads; the
+README says so beside its screens.
 
     make screenshots        # writes docs/screens/<page>-<width>.png
 """
@@ -29,6 +32,14 @@ PAGES = {
     "evidence": "/evidence/",
     "milestones": "/milestones/",
 }
+PUBLISH_RESULTS_EXAMPLE = f"""
+from django.utils import timezone
+from editorial.models import State
+from trials.models import Trial
+shown = Trial.objects.filter(nct_id="{TRIAL_WITH_RESULTS}")
+shown.update(state=State.PUBLISHED, published_at=timezone.now())
+shown.refresh_facets()
+"""
 WIDTHS = [390, 1280]
 # About two phone screens; a PNG of the whole page would run to megabytes.
 HEIGHT = 1600
@@ -82,10 +93,11 @@ def photograph(base: str) -> list[Path]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp}/screens.sqlite3", DEBUG="true")
-        env["CTGOV_TOPIC_TERMS"] = ""  # the samples are not MDMA studies; show them anyway
+        env["CACHE_DIR"] = f"{tmp}/cache"
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "seed", "-v", "0")
         manage(env, "import_ctgov", "-v", "0", "--from-file", *map(str, SAMPLES.glob("*.json")))
+        manage(env, "shell", "-c", PUBLISH_RESULTS_EXAMPLE)
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],

@@ -112,6 +112,22 @@ def test_database_url_selects_postgresql():
     assert result.stdout.split()[1] == "django.db.backends.postgresql"
 
 
+def test_two_databases_sharing_one_cache_directory_never_share_entries(tmp_path):
+    # Counts cached from one database must never appear on another's pages.
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.cache import cache\n"
+        "import sys\n"
+        "if sys.argv[1:]: cache.set('trial-count', sys.argv[1])\n"
+        "print(cache.get('trial-count'))"
+    )
+    first = {"CACHE_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"}
+    second = first | {"DATABASE_URL": f"sqlite:///{tmp_path / 'b.sqlite3'}"}
+    assert run(["-c", code, "19"], **first).stdout.split() == ["19"]
+    assert run(["-c", code], **first).stdout.split() == ["19"]
+    assert run(["-c", code], **second).stdout.split() == ["None"]
+
+
 @pytest.mark.parametrize("spelling", ["0", "false", "No", " off "])
 def test_debug_can_be_switched_off_in_any_usual_spelling(spelling):
     result = run_django(SHOW_SETTINGS, DEBUG=spelling, SECRET_KEY="x" * 50)
