@@ -227,7 +227,7 @@ def _dosed_arms(ids) -> dict[int, list[Arm]]:
 
 
 def _records(queryset, base_url):
-    url_pattern = base_url + reverse("evidence:trial", args=["KEY"])
+    url_pattern = base_url + reverse("public:trial", args=["KEY"])
     rows = queryset.values(*TRIAL_FIELDS, sponsor=F("lead_sponsor__name"))
     for chunk in _chunks(rows.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
         ids = [row["id"] for row in chunk]

@@ -16,18 +16,12 @@ from django.db import connection
 from django.db.models import F, Q
 
 from trials import search
-from trials.choices import OverallStatus, PhaseCode, StudyType
+from trials.choices import HAS_RESULTS_CHOICES, PHASE_CHOICES, OverallStatus, StudyType
 from trials.dates import parse_partial_date, partial_date_end
 from trials.models import Arm, FacetKind, Intervention, Trial, TrialFacetValue
 
 MAX_Q_LENGTH = 500
-PHASE_CHOICES = [(phase.value, phase.in_words) for phase in PhaseCode]
 COUNTRY_CHOICES = sorted((c.alpha_2, c.name) for c in pycountry.countries)
-HAS_RESULTS_CHOICES = [
-    ("true", "with posted results"),
-    ("false", "registry says none posted"),
-    ("unknown", "results status not known"),
-]
 # What each has_results value matches: "false" only where a source said so, never unknown.
 HAS_RESULTS_MATCH = {
     "true": Q(has_results=True) | Q(results_status="posted"),

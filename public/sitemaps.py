@@ -12,12 +12,12 @@ class FixedPages(Sitemap):
 
     def items(self):
         return [
-            "evidence:overview",
-            "trials:list",
-            "evidence:milestones",
-            "evidence:publications",
-            "evidence:synthesis",
-            "evidence:about",
+            "public:overview",
+            "public:trials",
+            "public:milestones",
+            "public:publications",
+            "public:synthesis",
+            "public:about",
         ]
 
     def location(self, item):

@@ -14,9 +14,9 @@ from django.urls import reverse
 from editorial.models import State
 from evidence.models import EffectEstimate, OutcomeFamily, Publication
 
-PAGE = reverse("evidence:synthesis")
-SVG_URL = reverse("evidence:forest_svg")
-CSV_URL = reverse("evidence:rows_csv")
+PAGE = reverse("public:synthesis")
+SVG_URL = reverse("public:forest_svg")
+CSV_URL = reverse("public:rows_csv")
 SVG = "{http://www.w3.org/2000/svg}"
 
 

@@ -8,10 +8,10 @@ from django.views.decorators.http import require_safe
 
 from evidence.charts import TimelinePoint, timeline_svg
 from evidence.models import MilestoneKind, Publication, RegulatoryMilestone, SafetyFinding
-from evidence.views.public import withdrawn_response
+from public.views.errors import bad_request
+from public.views.public import withdrawn_response
 from trials.facets import country_name
 from trials.models import Trial
-from trials.views import bad_request
 
 MAX_PARAM_LENGTH = 200
 
@@ -49,7 +49,7 @@ def milestone_list(request):
     )
     errors = milestone_filter_errors(request.GET, agencies, jurisdictions)
     if errors:
-        return bad_request(request, errors, back_url=reverse("evidence:milestones"))
+        return bad_request(request, errors, back_url=reverse("public:milestones"))
     chosen = {
         name: [v for v in request.GET.getlist(name) if v]
         for name in ("agency", "jurisdiction", "kind")
@@ -85,7 +85,7 @@ def milestone_list(request):
         "chosen": chosen,
         "filtered": any(chosen.values()),
     }
-    return render(request, "evidence/milestone_list.html", context)
+    return render(request, "public/milestone_list.html", context)
 
 
 @require_safe
@@ -109,4 +109,4 @@ def milestone_detail(request, pk):
         "milestone": milestone,
         "jurisdiction": jurisdiction_name(milestone.jurisdiction),
     }
-    return render(request, "evidence/milestone_detail.html", context)
+    return render(request, "public/milestone_detail.html", context)

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_safe
 from evidence.charts import Bar, bar_chart_svg
 from evidence.models import RegulatoryMilestone
 from evidence.synthesis_summary import overview_syntheses
-from evidence.views.public import freshness
-from evidence.views.safety import safety_card
+from public.views.public import freshness
+from public.views.safety import safety_card
 from trials.choices import OverallStatus, PhaseCode, label_for
 from trials.datacache import versioned
 from trials.models import FacetKind, Phase, Trial, TrialFacetValue
@@ -24,7 +24,7 @@ PTSD = "Post-Traumatic Stress Disorder"
 
 
 def _list_url(**params) -> str:
-    return reverse("trials:list") + "?" + urlencode(params, doseq=True)
+    return reverse("public:trials") + "?" + urlencode(params, doseq=True)
 
 
 def trial_counts() -> dict:
@@ -93,9 +93,9 @@ def overview(request):
         .order_by("-last_update_posted", "pk")[:LATEST],
         "question_url": _list_url(phase=PhaseCode.PHASE3, condition=PTSD, has_results="true"),
         "phase3_ptsd_url": _list_url(phase=PhaseCode.PHASE3, condition=PTSD),
-        "fda_url": reverse("evidence:milestones") + "?agency=FDA",
+        "fda_url": reverse("public:milestones") + "?agency=FDA",
         "overview_syntheses": overview_syntheses(),
         **safety_card(),
         **freshness(),
     }
-    return render(request, "evidence/overview.html", context)
+    return render(request, "public/overview.html", context)

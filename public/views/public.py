@@ -10,7 +10,7 @@ def withdrawn_response(request, record, title: str):
     """A withdrawn record keeps its URL and says why it went (410 Gone, not 404)."""
     return render(
         request,
-        "evidence/withdrawn.html",
+        "public/withdrawn.html",
         {"title": title, "record": record, "estimates_out": _estimates_taken_out(record)},
         status=410,
     )

@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from evidence.filters import PublicationFilter
 from evidence.models import (
     EffectEstimate,
     Publication,
@@ -13,9 +12,10 @@ from evidence.models import (
     RegulatoryMilestone,
     RetractionStatus,
 )
-from evidence.views.public import withdrawn_response
+from public.filters_evidence import PublicationFilter
+from public.views.errors import bad_request
+from public.views.public import withdrawn_response
 from trials.models import Trial
-from trials.views import bad_request
 
 
 @require_safe
@@ -28,7 +28,7 @@ def publication_list(request):
     )
     errors = filterset.clean_errors()
     if errors:
-        return bad_request(request, errors, back_url=reverse("evidence:publications"))
+        return bad_request(request, errors, back_url=reverse("public:publications"))
     chosen = filterset.form.cleaned_data
     context = {
         "publications": filterset.qs.order_by("-year", "first_author", "pk"),
@@ -40,7 +40,7 @@ def publication_list(request):
         "year_from": chosen.get("year_from"),
         "year_to": chosen.get("year_to"),
     }
-    return render(request, "evidence/publication_list.html", context)
+    return render(request, "public/publication_list.html", context)
 
 
 @require_safe
@@ -55,4 +55,4 @@ def publication_detail(request, pk):
     )
     if publication.is_withdrawn:
         return withdrawn_response(request, publication, str(publication))
-    return render(request, "evidence/publication_detail.html", {"publication": publication})
+    return render(request, "public/publication_detail.html", {"publication": publication})

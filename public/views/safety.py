@@ -16,10 +16,10 @@ from evidence.safety_tables import (
     harm_forest_plot,
     public_events,
 )
-from trials.exports import stream_csv
+from public.exports import stream_csv
+from public.views.errors import bad_request
 from trials.models import AdverseEvent, Phase, Seriousness, Trial
 from trials.models.trial import NCT_ID_RE
-from trials.views import bad_request
 
 
 @require_safe
@@ -38,7 +38,7 @@ def safety_page(request):
         # Anchors of published findings: the summary links only to what is shown.
         "shown": {f.anchor for f in findings},
     }
-    return render(request, "evidence/safety.html", context)
+    return render(request, "public/safety.html", context)
 
 
 def _nct_id(value: str) -> str:
@@ -87,7 +87,7 @@ def _filtered_table(request):
         errors = {name: list(messages) for name, messages in form.errors.items()}
         if request.GET.get("format", "csv") != "csv":
             errors["format"] = ["Only format=csv is offered."]
-        back_url = reverse("evidence:safety_adverse_events")
+        back_url = reverse("public:safety_adverse_events")
         return None, None, bad_request(request, errors, back_url=back_url)
     data = form.cleaned_data
     events = public_events(data["seriousness"], data["organ_system"], data["trial"], data["phase"])
@@ -129,7 +129,7 @@ def adverse_events_page(request):
         .order_by("nct_id"),
         "csv_query": request.GET.urlencode(),
     }
-    return render(request, "evidence/safety_adverse_events.html", context)
+    return render(request, "public/safety_adverse_events.html", context)
 
 
 def safety_card() -> dict:

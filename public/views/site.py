@@ -14,7 +14,7 @@ from evidence.models import ProblemReport
 def about(request):
     return render(
         request,
-        "evidence/about.html",
+        "public/about.html",
         {
             "page_description": "What the MDMA Evidence Tracker covers, where its data come "
             "from, how it is curated and how its syntheses are computed."
@@ -56,8 +56,8 @@ def report_problem(request):
             if not form.cleaned_data["website"]:
                 form.save()
             page = form.cleaned_data["page"]
-            return render(request, "evidence/report_thanks.html", {"page": page})
-        return render(request, "evidence/report_problem.html", {"form": form}, status=400)
+            return render(request, "public/report_thanks.html", {"page": page})
+        return render(request, "public/report_problem.html", {"form": form}, status=400)
     record = request.GET.get("record", "/")
     page_field = ProblemReport._meta.get_field("page")
     try:
@@ -66,6 +66,6 @@ def report_problem(request):
         record = "/"
     return render(
         request,
-        "evidence/report_problem.html",
+        "public/report_problem.html",
         {"form": ProblemReportForm(initial={"page": record})},
     )

@@ -38,4 +38,4 @@ def snapshot_detail(request, pk: int):
     snapshot = get_object_or_404(SynthesisSnapshot.objects.select_related("family"), pk=pk)
     url = request.build_absolute_uri(snapshot.get_absolute_url())
     context = {"snapshot": snapshot, "cite": citation(snapshot, url)}
-    return render(request, "evidence/snapshot_detail.html", context)
+    return render(request, "public/snapshot_detail.html", context)

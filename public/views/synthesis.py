@@ -24,10 +24,10 @@ from evidence.pooling import (
 )
 from evidence.synthesis import CI_METHODS, METHODS
 from evidence.synthesis_names import CI_NAMES, METHOD_NAMES, SOURCES
-from evidence.views.appraisal import appraisal_context
-from evidence.views.living import living_context
-from trials.exports import stream_csv
-from trials.views import bad_request
+from public.exports import stream_csv
+from public.views.appraisal import appraisal_context
+from public.views.errors import bad_request
+from public.views.living import living_context
 
 TRUE_WORDS = ("1", "true", "on")
 SNAPSHOTS_LISTED = 50
@@ -90,7 +90,7 @@ def family_from_query(params: QueryDict, families: Sequence[OutcomeFamily]) -> O
 
 
 def _bad_request(request, error: BadParameter):
-    return bad_request(request, {error.name: [str(error)]}, back_url=reverse("evidence:synthesis"))
+    return bad_request(request, {error.name: [str(error)]}, back_url=reverse("public:synthesis"))
 
 
 def _query(family: OutcomeFamily, options: Options) -> str:
@@ -111,7 +111,7 @@ def _synthesis_or_error(request, families):
 def synthesis_page(request):
     families = all_families()
     if not families:
-        return render(request, "evidence/synthesis.html", {"families": []})
+        return render(request, "public/synthesis.html", {"families": []})
     synthesis, error = _synthesis_or_error(request, families)
     if error:
         return error
@@ -127,13 +127,13 @@ def synthesis_page(request):
         "metapsy": metapsy_notes(synthesis),
         "snapshots": synthesis.family.snapshots.all()[:SNAPSHOTS_LISTED],
         "forest": mark_safe(render_svg(plot_for(synthesis))) if synthesis.rows else "",
-        "svg_url": f"{reverse('evidence:forest_svg')}?{query}",
-        "csv_url": f"{reverse('evidence:rows_csv')}?{query}",
-        "json_url": f"{reverse('evidence:rows_json')}?{query}",
+        "svg_url": f"{reverse('public:forest_svg')}?{query}",
+        "csv_url": f"{reverse('public:rows_csv')}?{query}",
+        "json_url": f"{reverse('public:rows_json')}?{query}",
         **appraisal,
         **living_context(synthesis, appraisal["certainty_phrase"]),
     }
-    return render(request, "evidence/synthesis.html", context)
+    return render(request, "public/synthesis.html", context)
 
 
 @require_safe

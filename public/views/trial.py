@@ -7,8 +7,8 @@ from django.views.decorators.http import require_safe
 
 from evidence.models import EffectEstimate, Publication, RegulatoryMilestone, SafetyFinding
 from evidence.synthesis_summary import trial_syntheses
-from evidence.views.public import freshness, withdrawn_response
-from evidence.views.trial_flow import FLOW_AND_BASELINE_PREFETCH, baseline_table, flow_table
+from public.views.public import freshness, withdrawn_response
+from public.views.trial_flow import FLOW_AND_BASELINE_PREFETCH, baseline_table, flow_table
 from trials.ae_tables import adverse_event_section
 from trials.changes import public_changes
 from trials.models import AdverseEvent, Arm, ResultOutcome, Trial
@@ -144,4 +144,4 @@ def trial_detail(request, key):
         "safety_findings": trial.safety_findings.all(),
         **freshness(),
     }
-    return render(request, "evidence/trial_detail.html", context)
+    return render(request, "public/trial_detail.html", context)

@@ -12,17 +12,19 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from trials import exports, search
-from trials.choices import OverallStatus, StudyType, label_for
-from trials.datacache import versioned
-from trials.facets import country_name, trial_facets
-from trials.filters import (
+from public import exports
+from public.filters import (
     DEFAULT_SORT,
     HAS_RESULTS_CHOICES,
     PHASE_CHOICES,
     SORT_CHOICES,
     TrialFilter,
 )
+from public.views.errors import bad_request
+from trials import search
+from trials.choices import OverallStatus, StudyType, label_for
+from trials.datacache import versioned
+from trials.facets import country_name, trial_facets
 from trials.models import Arm, Site, Trial
 
 DEFAULT_PAGE_SIZE = 25
@@ -120,22 +122,6 @@ def _with(params, **values) -> str:
     return query.urlencode()
 
 
-def bad_request(request, errors, *, back_url="", status=400, last_query="", kept=None):
-    """The one 400 page for a query string: each bad parameter with its message, and a
-    link back with the other parameters kept. Every public view answers bad input so."""
-    if kept is None:
-        kept = request.GET.copy()
-        for name in [*errors, "format"]:
-            kept.pop(name, None)
-    context = {
-        "errors": errors,
-        "kept_query": kept.urlencode(),
-        "last_query": last_query,
-        "back_url": back_url,
-    }
-    return render(request, "bad_request.html", context, status=status)
-
-
 def canonical_query(params) -> str | None:
     """The query without empty fields and form defaults, or None when no field is empty.
 
@@ -220,7 +206,7 @@ def trial_list(request):
         "trials": page.object_list,
         "count": paginator.count,
         "active": active_filters(params, filterset.form.cleaned_data),
-        "facets": versioned("trial-facets", filters, lambda: trial_facets(params)),
+        "facets": versioned("trial-facets", filters, lambda: trial_facets(params, TrialFilter)),
         "sort_choices": SORT_CHOICES,
         "sort": filterset.sort_key,
         "page_size": page_size,
@@ -228,4 +214,4 @@ def trial_list(request):
         "suggestion": suggestion,
         "suggestion_query": _with(params, q=suggestion) if suggestion else "",
     }
-    return render(request, "trials/trial_list.html", context)
+    return render(request, "public/trial_list.html", context)
