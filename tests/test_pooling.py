@@ -261,7 +261,7 @@ def test_trial_synthesis_partials_render_nothing_without_syntheses(seeded):
     assert len(trial_syntheses(mapp2)) == 2
     assert trial_syntheses(Trial.objects.get(slug="mp-1")) == []
     for name in ("_trial_synthesis.html", "_overview_synthesis.html"):
-        assert render_to_string(f"evidence/{name}", {"syntheses": []}).strip() == ""
+        assert render_to_string(f"public/{name}", {"syntheses": []}).strip() == ""
 
 
 def test_overview_gives_the_headline_sentence_of_each_family(seeded):
