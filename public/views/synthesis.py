@@ -4,6 +4,7 @@ All three read the same GET parameters, so every view of the evidence has a URL.
 """
 
 from collections.abc import Iterator, Sequence
+from functools import wraps
 
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
@@ -107,6 +108,24 @@ def _synthesis_or_error(request, families):
     return synthesis_for(family, options), None
 
 
+def synthesis_download(view):
+    """A download of one family's synthesis (figure, rows): 404 while there are no
+    families, the 400 page for bad parameters, else ``view(request, synthesis)``."""
+
+    @require_safe
+    @wraps(view)
+    def download(request):
+        families = all_families()
+        if not families:
+            raise Http404("No outcome families yet.")
+        synthesis, error = _synthesis_or_error(request, families)
+        if error:
+            return error
+        return view(request, synthesis)
+
+    return download
+
+
 @require_safe
 def synthesis_page(request):
     families = all_families()
@@ -136,14 +155,8 @@ def synthesis_page(request):
     return render(request, "public/synthesis.html", context)
 
 
-@require_safe
-def forest_svg(request):
-    families = all_families()
-    if not families:
-        raise Http404("No outcome families yet.")
-    synthesis, error = _synthesis_or_error(request, families)
-    if error:
-        return error
+@synthesis_download
+def forest_svg(request, synthesis: Synthesis):
     response = HttpResponse(
         render_svg(plot_for(synthesis)), content_type="image/svg+xml; charset=utf-8"
     )
@@ -242,27 +255,15 @@ def csv_lines(synthesis: Synthesis) -> Iterator[list]:
         ]
 
 
-@require_safe
-def rows_json(request):
+@synthesis_download
+def rows_json(request, synthesis: Synthesis):
     """The rows of rows.csv as JSON objects, with the summary sentence."""
-    families = all_families()
-    if not families:
-        raise Http404("No outcome families yet.")
-    synthesis, error = _synthesis_or_error(request, families)
-    if error:
-        return error
     header, *lines = csv_lines(synthesis)
     rows = [dict(zip(header, line, strict=True)) for line in lines]
     body = {"family": synthesis.family.slug, "summary": synthesis.summary, "rows": rows}
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
-@require_safe
-def rows_csv(request):
-    families = all_families()
-    if not families:
-        raise Http404("No outcome families yet.")
-    synthesis, error = _synthesis_or_error(request, families)
-    if error:
-        return error
+@synthesis_download
+def rows_csv(request, synthesis: Synthesis):
     return stream_csv(csv_lines(synthesis), f"{synthesis.family.slug}-rows.csv")
