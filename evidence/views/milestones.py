@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from evidence.charts import TimelinePoint, timeline_svg
 from evidence.models import MilestoneKind, Publication, RegulatoryMilestone, SafetyFinding
 from evidence.views.public import withdrawn_response
+from public.charts.timeline import TimelinePoint, timeline_svg
 from trials.facets import country_name
 from trials.models import Trial
 from trials.views import bad_request

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from evidence.charts import Bar, bar_chart_svg
 from evidence.models import RegulatoryMilestone
 from evidence.synthesis_summary import overview_syntheses
 from evidence.views.public import freshness
 from evidence.views.safety import safety_card
+from public.charts.bars import Bar, bar_chart_svg
 from trials.choices import OverallStatus, PhaseCode, label_for
 from trials.datacache import versioned
 from trials.models import FacetKind, Phase, Trial, TrialFacetValue

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from evidence.forest import plot_for, render_svg
+from evidence.forest_rows import plot_for
 from evidence.metapsy_source import ATTRIBUTION, metapsy_notes
 from evidence.models import OutcomeFamily
 from evidence.pooling import (
@@ -26,6 +26,7 @@ from evidence.synthesis import CI_METHODS, METHODS
 from evidence.synthesis_names import CI_NAMES, METHOD_NAMES, SOURCES
 from evidence.views.appraisal import appraisal_context
 from evidence.views.living import living_context
+from public.charts.forest import render_svg
 from trials.exports import stream_csv
 from trials.views import bad_request
 

@@ -1,5 +1,5 @@
 """Geometry of the "pooled estimate over time" chart; the markup is the template
-`evidence/_history_chart.svg`.
+`public/charts/history_chart.svg`.
 
 Time runs left to right as fractional years, the pooled estimate (pooling
 scale: logs for ratios) bottom to top:
@@ -11,11 +11,14 @@ scale: logs for ratios) bottom to top:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.template.loader import render_to_string
 
 from evidence.living import Step
 from evidence.pooling import Scale
+from public.charts.scales import LinearScale, nice_ticks
 
 WIDTH = 720
 HEIGHT = 320
@@ -25,8 +28,6 @@ TOP = 20
 BOTTOM = 56
 PLOT_WIDTH = WIDTH - LEFT - RIGHT
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
-TICK_STEPS = (1, 2, 2.5, 5)
-TARGET_TICKS = 6
 MARK_SIZE = 5
 
 
@@ -75,24 +76,6 @@ class HistoryChart:
     bottom: int = HEIGHT - BOTTOM
 
 
-def scale(low: float, high: float, start: float, end: float) -> Callable[[float], float]:
-    """A linear map from [low, high] onto [start, end]."""
-    span = (high - low) or 1.0
-    return lambda value: start + (value - low) / span * (end - start)
-
-
-def nice_ticks(low: float, high: float) -> list[float]:
-    """Round tick values covering [low, high]; the first and last are the axis ends."""
-    span = (high - low) or 1.0
-    magnitude = 10 ** math.floor(math.log10(span / TARGET_TICKS))
-    step = next(
-        (m * magnitude for m in TICK_STEPS if span / (m * magnitude) <= TARGET_TICKS),
-        10 * magnitude,
-    )
-    first, last = math.floor(low / step), math.ceil(high / step)
-    return [round(i * step, 10) for i in range(first, last + 1)]
-
-
 def _value_range(steps: Sequence[Step]) -> tuple[float, float]:
     values = [0.0] + [
         v for s in steps if s.result is not None for v in (s.result.ci_low, s.result.ci_high)
@@ -107,9 +90,9 @@ def history_chart(steps: Sequence[Step], scale_: Scale, title: str) -> HistoryCh
         return None
     first_year = math.floor(min(s.when for s in timed))
     last_year = math.floor(max(s.when for s in timed)) + 1
-    x = scale(first_year, last_year, LEFT, WIDTH - RIGHT)
+    x = LinearScale(first_year, last_year, LEFT, WIDTH - RIGHT)
     ticks = nice_ticks(*_value_range(timed))
-    y = scale(ticks[-1], ticks[0], TOP, HEIGHT - BOTTOM)
+    y = LinearScale(ticks[-1], ticks[0], TOP, HEIGHT - BOTTOM)
     marks = [
         Mark(
             x(s.when),
@@ -142,3 +125,7 @@ def _describe(step: Step) -> str:
         f"{step.label}: {step.shown('estimate'):.2f} "
         f"({step.shown('ci_low'):.2f} to {step.shown('ci_high'):.2f})"
     )
+
+
+def history_svg(chart: HistoryChart) -> str:
+    return render_to_string("public/charts/history_chart.svg", {"chart": chart})
