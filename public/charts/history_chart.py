@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 
 from evidence.living import Step
 from evidence.pooling import Scale
-from public.charts.scales import LinearScale, nice_ticks
+from public.charts.scales import LinearScale, nice_ticks, px
 
 WIDTH = 720
 HEIGHT = 320
@@ -49,13 +49,10 @@ class Mark:
     label: str
 
     @property
-    def cross(self) -> str:
-        """Path data of an x-shaped mark, used for retractions."""
+    def cross(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) of the x-shaped mark drawn for a retraction."""
         s, y = MARK_SIZE, self.y if self.y is not None else HEIGHT - BOTTOM
-        return (
-            f"M{self.x - s:.2f},{y - s:.2f} L{self.x + s:.2f},{y + s:.2f} "
-            f"M{self.x - s:.2f},{y + s:.2f} L{self.x + s:.2f},{y - s:.2f}"
-        )
+        return px(self.x - s), px(y - s), px(self.x + s), px(y + s)
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,8 @@ class HistoryChart:
     description: str
     axis_label: str
     marks: Sequence[Mark]
-    line: str
+    # (x, y) of the pooled estimate after each event that left one.
+    line: Sequence[tuple[float, float]]
     x_ticks: Sequence[Tick]
     y_ticks: Sequence[Tick]
     zero_y: float
@@ -74,6 +72,13 @@ class HistoryChart:
     right: int = WIDTH - RIGHT
     top: int = TOP
     bottom: int = HEIGHT - BOTTOM
+    # Where the axes' texts go, beside and below the plot area.
+    y_tick_label_x: int = LEFT - 6
+    y_title_y: int = TOP + 120
+    tick_end: int = HEIGHT - BOTTOM + 5
+    x_tick_label_y: int = HEIGHT - BOTTOM + 18
+    x_title_x: int = LEFT + 316
+    x_title_y: int = HEIGHT - BOTTOM + 40
 
 
 def _value_range(steps: Sequence[Step]) -> tuple[float, float]:
@@ -104,7 +109,7 @@ def history_chart(steps: Sequence[Step], scale_: Scale, title: str) -> HistoryCh
         )
         for s in timed
     ]
-    line = " ".join(f"{m.x:.2f},{m.y:.2f}" for m in marks if m.y is not None)
+    line = [(px(m.x), px(m.y)) for m in marks if m.y is not None]
     year_step = max(1, math.ceil((last_year - first_year) / 10))
     return HistoryChart(
         title=title,
