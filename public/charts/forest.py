@@ -264,23 +264,6 @@ def axis(plot: ForestPlot, ticks: list[float], x: LinearScale) -> Axis:
     )
 
 
-def render_svg(plot: ForestPlot, id_prefix: str = "forest") -> str:
-    """The plot as a standalone, accessible SVG document."""
-    ticks = axis_ticks(plot)
-    x = x_scale(ticks[0], ticks[-1])
-    bottom = plot_bottom(plot)
-    context = {
-        "plot": plot,
-        "id_prefix": id_prefix,
-        "height": bottom + AXIS_SPACE,
-        "rows": study_rows(plot, x),
-        "pooled": diamond(plot, x),
-        "axis": axis(plot, ticks, x),
-        "g": GEOMETRY,
-    }
-    return render_to_string("public/charts/forest.svg", context)
-
-
 # Fixed positions the template needs, named once here rather than as numbers in it.
 GEOMETRY = {
     "width": WIDTH,
@@ -297,3 +280,20 @@ GEOMETRY = {
     "empty_y": TOP + 16,
     "null_top": TOP - 6,
 }
+
+
+def render_svg(plot: ForestPlot, id_prefix: str = "forest") -> str:
+    """The plot as a standalone, accessible SVG document."""
+    ticks = axis_ticks(plot)
+    x = x_scale(ticks[0], ticks[-1])
+    bottom = plot_bottom(plot)
+    context = {
+        "plot": plot,
+        "id_prefix": id_prefix,
+        "height": bottom + AXIS_SPACE,
+        "rows": study_rows(plot, x),
+        "pooled": diamond(plot, x),
+        "axis": axis(plot, ticks, x),
+        "g": GEOMETRY,
+    }
+    return render_to_string("public/charts/forest.svg", context)

@@ -12,6 +12,12 @@ from django.template.loader import render_to_string
 from public.charts.bars import BAR, INK
 
 UNVERIFIED = "#8a5a00"
+# Two widths, shown one at a time by the stylesheet, so year labels stay readable
+# (≥ 11 px) on a phone without a 900-unit drawing shrunk to a third of its size.
+TIMELINE_WIDTHS = {"wide": 900, "narrow": 340}
+TIMELINE_MARGIN = 30
+ROW = 14
+DOT_GAP = 13
 
 
 @dataclass(frozen=True)
@@ -33,14 +39,19 @@ class Timeline:
     last: int
     ticks: list[tuple[float, float, int]]  # (tick x, label x, year)
     dots: list[tuple[float, int, TimelinePoint]]  # (x, y, point)
+    margin: int = TIMELINE_MARGIN
 
+    @property
+    def line_end(self) -> int:
+        return self.width - self.margin
 
-# Two widths, shown one at a time by the stylesheet, so year labels stay readable
-# (≥ 11 px) on a phone without a 900-unit drawing shrunk to a third of its size.
-TIMELINE_WIDTHS = {"wide": 900, "narrow": 340}
-TIMELINE_MARGIN = 30
-ROW = 14
-DOT_GAP = 13
+    @property
+    def tick_end(self) -> int:
+        return self.axis_y + 6
+
+    @property
+    def label_y(self) -> int:
+        return self.axis_y + 20
 
 
 def _fraction_of_year(day: datetime.date) -> float:
