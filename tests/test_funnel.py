@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from editorial.models import State
-from evidence.funnel import egger_test
+from evidence.egger import egger_test
 from evidence.models import EffectEstimate, OutcomeFamily
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -17,10 +17,10 @@ import pytest
 from django.urls import reverse
 
 from evidence import living
-from evidence.history_chart import HEIGHT, LEFT, PLOT_WIDTH, history_chart
 from evidence.models import OutcomeFamily
 from evidence.pooling import Options, synthesis_for
 from evidence.synthesis import pool
+from public.charts.history_chart import HEIGHT, LEFT, PLOT_WIDTH, history_chart
 from trials.models import Trial
 
 PAGE = reverse("public:synthesis")

@@ -1,13 +1,14 @@
 """Context for the living-review parts of the synthesis page: caveats, over time, leave one out."""
 
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from evidence import living
-from evidence.forest import ForestPlot, ForestRow, render_svg
-from evidence.funnel import MIN_STUDIES, egger_test, funnel_chart
-from evidence.history_chart import history_chart
+from evidence.egger import MIN_STUDIES, egger_test
+from evidence.forest_rows import ForestPlot, ForestRow
 from evidence.pooling import Synthesis
+from public.charts.forest import render_svg
+from public.charts.funnel import funnel_chart, funnel_svg
+from public.charts.history_chart import history_chart, history_svg
 
 
 def _cumulative_forest(synthesis: Synthesis, steps: list[living.Step]) -> str:
@@ -46,7 +47,7 @@ def funnel_context(synthesis: Synthesis) -> dict:
     y = [row.effect.estimate for row in synthesis.rows]
     se = [row.effect.se for row in synthesis.rows]
     chart = funnel_chart(y, se, [row.label for row in synthesis.rows], r.estimate)
-    context["funnel_svg"] = render_to_string("evidence/_funnel.svg", {"funnel": chart})
+    context["funnel_svg"] = funnel_svg(chart)
     context["egger"] = egger_test(y, se)
     return context
 
@@ -73,7 +74,5 @@ def living_context(synthesis: Synthesis, certainty: str = "") -> dict:
         "cumulative_forest": _cumulative_forest(synthesis, cumulative),
         "leave_one_out_steps": living.leave_one_out_steps(synthesis),
         "history_steps": history,
-        "history_svg": render_to_string("evidence/_history_chart.svg", {"chart": chart})
-        if chart
-        else "",
+        "history_svg": history_svg(chart) if chart else "",
     }

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from evidence.charts import TimelinePoint, timeline_svg
 from evidence.models import MilestoneKind, Publication, RegulatoryMilestone, SafetyFinding
+from public.charts.timeline import TimelinePoint, timeline_svg
 from public.views.errors import bad_request
 from public.views.public import withdrawn_response
 from trials.facets import country_name

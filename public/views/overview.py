@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from evidence.charts import Bar, bar_chart_svg
 from evidence.models import RegulatoryMilestone
 from evidence.synthesis_summary import overview_syntheses
+from public.charts.bars import Bar, bar_chart_svg
 from public.views.public import freshness
 from public.views.safety import safety_card
 from trials.choices import OverallStatus, PhaseCode, label_for

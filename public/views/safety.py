@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from evidence.forest import render_svg
 from evidence.models import SafetyFinding, SafetyTopic
 from evidence.safety_numbers import number_lines
 from evidence.safety_tables import (
@@ -16,6 +15,7 @@ from evidence.safety_tables import (
     harm_forest_plot,
     public_events,
 )
+from public.charts.forest import render_svg
 from public.exports import stream_csv
 from public.views.errors import bad_request
 from trials.models import AdverseEvent, Phase, Seriousness, Trial

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from evidence.forest import plot_for, render_svg
+from evidence.forest_rows import plot_for
 from evidence.metapsy_source import ATTRIBUTION, metapsy_notes
 from evidence.models import OutcomeFamily
 from evidence.pooling import (
@@ -25,6 +25,7 @@ from evidence.pooling import (
 )
 from evidence.synthesis import CI_METHODS, METHODS
 from evidence.synthesis_names import CI_NAMES, METHOD_NAMES, SOURCES
+from public.charts.forest import render_svg
 from public.exports import stream_csv
 from public.views.appraisal import appraisal_context
 from public.views.errors import bad_request

@@ -1,5 +1,5 @@
 """Geometry of the "pooled estimate over time" chart; the markup is the template
-`evidence/_history_chart.svg`.
+`public/charts/history_chart.svg`.
 
 Time runs left to right as fractional years, the pooled estimate (pooling
 scale: logs for ratios) bottom to top:
@@ -11,11 +11,14 @@ scale: logs for ratios) bottom to top:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.template.loader import render_to_string
 
 from evidence.living import Step
 from evidence.pooling import Scale
+from public.charts.scales import LinearScale, nice_ticks, px
 
 WIDTH = 720
 HEIGHT = 320
@@ -25,8 +28,6 @@ TOP = 20
 BOTTOM = 56
 PLOT_WIDTH = WIDTH - LEFT - RIGHT
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
-TICK_STEPS = (1, 2, 2.5, 5)
-TARGET_TICKS = 6
 MARK_SIZE = 5
 
 
@@ -48,13 +49,10 @@ class Mark:
     label: str
 
     @property
-    def cross(self) -> str:
-        """Path data of an x-shaped mark, used for retractions."""
+    def cross(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) of the x-shaped mark drawn for a retraction."""
         s, y = MARK_SIZE, self.y if self.y is not None else HEIGHT - BOTTOM
-        return (
-            f"M{self.x - s:.2f},{y - s:.2f} L{self.x + s:.2f},{y + s:.2f} "
-            f"M{self.x - s:.2f},{y + s:.2f} L{self.x + s:.2f},{y - s:.2f}"
-        )
+        return px(self.x - s), px(y - s), px(self.x + s), px(y + s)
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,8 @@ class HistoryChart:
     description: str
     axis_label: str
     marks: Sequence[Mark]
-    line: str
+    # (x, y) of the pooled estimate after each event that left one.
+    line: Sequence[tuple[float, float]]
     x_ticks: Sequence[Tick]
     y_ticks: Sequence[Tick]
     zero_y: float
@@ -73,24 +72,13 @@ class HistoryChart:
     right: int = WIDTH - RIGHT
     top: int = TOP
     bottom: int = HEIGHT - BOTTOM
-
-
-def scale(low: float, high: float, start: float, end: float) -> Callable[[float], float]:
-    """A linear map from [low, high] onto [start, end]."""
-    span = (high - low) or 1.0
-    return lambda value: start + (value - low) / span * (end - start)
-
-
-def nice_ticks(low: float, high: float) -> list[float]:
-    """Round tick values covering [low, high]; the first and last are the axis ends."""
-    span = (high - low) or 1.0
-    magnitude = 10 ** math.floor(math.log10(span / TARGET_TICKS))
-    step = next(
-        (m * magnitude for m in TICK_STEPS if span / (m * magnitude) <= TARGET_TICKS),
-        10 * magnitude,
-    )
-    first, last = math.floor(low / step), math.ceil(high / step)
-    return [round(i * step, 10) for i in range(first, last + 1)]
+    # Where the axes' texts go, beside and below the plot area.
+    y_tick_label_x: int = LEFT - 6
+    y_title_y: int = TOP + 120
+    tick_end: int = HEIGHT - BOTTOM + 5
+    x_tick_label_y: int = HEIGHT - BOTTOM + 18
+    x_title_x: int = LEFT + 316
+    x_title_y: int = HEIGHT - BOTTOM + 40
 
 
 def _value_range(steps: Sequence[Step]) -> tuple[float, float]:
@@ -107,9 +95,9 @@ def history_chart(steps: Sequence[Step], scale_: Scale, title: str) -> HistoryCh
         return None
     first_year = math.floor(min(s.when for s in timed))
     last_year = math.floor(max(s.when for s in timed)) + 1
-    x = scale(first_year, last_year, LEFT, WIDTH - RIGHT)
+    x = LinearScale(first_year, last_year, LEFT, WIDTH - RIGHT)
     ticks = nice_ticks(*_value_range(timed))
-    y = scale(ticks[-1], ticks[0], TOP, HEIGHT - BOTTOM)
+    y = LinearScale(ticks[-1], ticks[0], TOP, HEIGHT - BOTTOM)
     marks = [
         Mark(
             x(s.when),
@@ -121,7 +109,7 @@ def history_chart(steps: Sequence[Step], scale_: Scale, title: str) -> HistoryCh
         )
         for s in timed
     ]
-    line = " ".join(f"{m.x:.2f},{m.y:.2f}" for m in marks if m.y is not None)
+    line = [(px(m.x), px(m.y)) for m in marks if m.y is not None]
     year_step = max(1, math.ceil((last_year - first_year) / 10))
     return HistoryChart(
         title=title,
@@ -142,3 +130,7 @@ def _describe(step: Step) -> str:
         f"{step.label}: {step.shown('estimate'):.2f} "
         f"({step.shown('ci_low'):.2f} to {step.shown('ci_high'):.2f})"
     )
+
+
+def history_svg(chart: HistoryChart) -> str:
+    return render_to_string("public/charts/history_chart.svg", {"chart": chart})

@@ -1,63 +1,23 @@
-"""Server-rendered SVG charts: pure functions from plain data to an SVG string.
+"""The milestone timeline's geometry; the markup is `public/charts/timeline.svg`.
 
-The SVGs are images with a text alternative; the numbers themselves are always
-also given as HTML (a table or a list) beside them, where the links live.
+The SVG is an image with a text alternative; the milestones themselves are always
+also listed as HTML beside it, where the links live.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils.html import escape
 
-BAR_HEIGHT = 22
-BAR_GAP = 8
-LABEL_WIDTH = 170
-CHART_WIDTH = 400
-INK = "#1b1f24"
-BAR = "#0b4f9c"
+from public.charts.bars import BAR, INK
+
 UNVERIFIED = "#8a5a00"
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: int
-    href: str = ""
-
-
-def _clip(text: str, limit: int = 24) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def bar_chart_svg(bars: list[Bar], title: str) -> str:
-    """A horizontal bar chart; each bar carries its count as text."""
-    if not bars:
-        return ""
-    top = max(b.value for b in bars) or 1
-    plot = CHART_WIDTH - LABEL_WIDTH - 50
-    height = len(bars) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
-    summary = "; ".join(f"{b.label}: {b.value}" for b in bars)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_WIDTH} {height}" '
-        f'width="{CHART_WIDTH}" height="{height}" role="img" '
-        f'aria-label="{escape(title)}: {escape(summary)}">',
-        f"<title>{escape(title)}</title>",
-    ]
-    for i, bar in enumerate(bars):
-        y = BAR_GAP + i * (BAR_HEIGHT + BAR_GAP)
-        width = max(2, round(plot * bar.value / top)) if bar.value else 0
-        mid = y + BAR_HEIGHT / 2 + 5
-        parts += [
-            f'<text x="{LABEL_WIDTH - 8}" y="{mid}" text-anchor="end" font-size="13" '
-            f'fill="{INK}">{escape(_clip(bar.label))}</text>',
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width}" height="{BAR_HEIGHT}" '
-            f'fill="{BAR}"></rect>',
-            f'<text x="{LABEL_WIDTH + width + 6}" y="{mid}" font-size="13" '
-            f'fill="{INK}">{bar.value}</text>',
-        ]
-    parts.append("</svg>")
-    return "".join(parts)
+# Two widths, shown one at a time by the stylesheet, so year labels stay readable
+# (≥ 11 px) on a phone without a 900-unit drawing shrunk to a third of its size.
+TIMELINE_WIDTHS = {"wide": 900, "narrow": 340}
+TIMELINE_MARGIN = 30
+ROW = 14
+DOT_GAP = 13
 
 
 @dataclass(frozen=True)
@@ -79,14 +39,19 @@ class Timeline:
     last: int
     ticks: list[tuple[float, float, int]]  # (tick x, label x, year)
     dots: list[tuple[float, int, TimelinePoint]]  # (x, y, point)
+    margin: int = TIMELINE_MARGIN
 
+    @property
+    def line_end(self) -> int:
+        return self.width - self.margin
 
-# Two widths, shown one at a time by the stylesheet, so year labels stay readable
-# (≥ 11 px) on a phone without a 900-unit drawing shrunk to a third of its size.
-TIMELINE_WIDTHS = {"wide": 900, "narrow": 340}
-TIMELINE_MARGIN = 30
-ROW = 14
-DOT_GAP = 13
+    @property
+    def tick_end(self) -> int:
+        return self.axis_y + 6
+
+    @property
+    def label_y(self) -> int:
+        return self.axis_y + 20
 
 
 def _fraction_of_year(day: datetime.date) -> float:
@@ -146,4 +111,4 @@ def timeline_svg(points: list[TimelinePoint], title: str, size: str = "wide") ->
     if layout is None:
         return ""
     context = {"t": layout, "title": title, "size": size, "ink": INK, "dot": BAR}
-    return render_to_string("evidence/timeline.svg", context | {"unverified": UNVERIFIED})
+    return render_to_string("public/charts/timeline.svg", context | {"unverified": UNVERIFIED})
