@@ -27,6 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, trials, seed, **options):
         started = time.perf_counter()
+        # One transaction: on PostgreSQL the indexes may be dropped while the rows land.
         with transaction.atomic():
             created = _generate(trials, seed)
         bump_data_version()  # the list's cached counts now include these trials
