@@ -27,6 +27,7 @@ from evidence.models import (
 )
 from evidence.seeding_safety import FIXTURE as SAFETY_FIXTURE
 from evidence.seeding_safety import seed_safety_findings
+from trials.bulk import ids_by_name
 from trials.choices import IdentifierKind, RecordSource
 from trials.dates import parse_partial_date
 from trials.models import (
@@ -190,43 +191,65 @@ def _seed_trial(rec: dict, report: SeedReport, ledger: Ledger) -> Trial | None:
     existing = _find_trial(rec)
     if _applied(ledger, report, "trials", rec["key"], existing):
         return existing
+    trial = _new_trial(rec)
+    trial.full_clean(exclude=["lead_sponsor"])
+    trial.save()
+    _link_trial(trial, rec)
+    _seed_arms(trial, rec.get("arms", []))
+    for site in rec.get("sites", []):
+        Site.objects.create(trial=trial, record_source=RecordSource.CURATED, **site)
+    if facts := rec.get("curated_facts"):
+        curated = CuratedTrialFacts(trial=trial, **facts)
+        curated.full_clean()
+        curated.save()
+    for order, outcome in enumerate(rec.get("outcomes", [])):
+        OutcomeMeasure.objects.create(trial=trial, order=order, **outcome)
+    trial.refresh_search()
+    ledger.record("trials", rec["key"], trial)
+    report.count("trials", True)
+    return trial
+
+
+def _trial_dates(rec: dict) -> dict:
+    """The fixture's partial dates as the trial's date and precision fields."""
     dates = {}
     for name in ("start", "primary_completion", "completion"):
         parsed = parse_partial_date(rec.get(name))
         prefix = "start_date" if name == "start" else f"{name}_date"
         dates[prefix] = parsed.date
         dates[f"{prefix}_precision"] = parsed.precision
+    return dates
+
+
+def _new_trial(rec: dict) -> Trial:
+    """The curated trial, not saved yet."""
     sponsor = None
     if rec.get("lead_sponsor"):
         sponsor, _ = Organization.objects.get_or_create(name=rec["lead_sponsor"])
-    trial = Trial(
+    text = {
+        name: rec.get(name, "")
+        for name in ("acronym", "summary", "overall_status", "why_stopped", "study_type")
+        + ("allocation", "intervention_model", "masking", "primary_purpose", "enrollment_type")
+    }
+    return Trial(
         nct_id=rec.get("nct_id"),
         nct_id_verified=rec.get("nct_id_verified", True),
         slug=rec["key"],
-        acronym=rec.get("acronym", ""),
         brief_title=rec["brief_title"],
-        summary=rec.get("summary", ""),
-        overall_status=rec.get("overall_status", ""),
-        why_stopped=rec.get("why_stopped", ""),
-        study_type=rec.get("study_type", ""),
-        allocation=rec.get("allocation", ""),
-        intervention_model=rec.get("intervention_model", ""),
-        masking=rec.get("masking", ""),
-        primary_purpose=rec.get("primary_purpose", ""),
         enrollment=rec.get("enrollment"),
-        enrollment_type=rec.get("enrollment_type", ""),
         lead_sponsor=sponsor,
         record_source=RecordSource.CURATED,
-        **dates,
+        **text,
+        **_trial_dates(rec),
         **_published(rec),
     )
-    trial.full_clean(exclude=["lead_sponsor"])
-    trial.save()
+
+
+def _link_trial(trial: Trial, rec: dict) -> None:
+    """Phases, conditions, collaborators and identifiers."""
     trial.phases.set(Phase.objects.filter(code__in=rec.get("phases", [])))
-    trial.conditions.set([Condition.objects.get_or_create(name=n)[0] for n in rec["conditions"]])
-    trial.collaborators.set(
-        [Organization.objects.get_or_create(name=n)[0] for n in rec.get("collaborators", [])]
-    )
+    trial.conditions.set(ids_by_name(Condition, rec["conditions"]).values())
+    trial.collaborators.set(ids_by_name(Organization, rec.get("collaborators", [])).values())
     for ident in rec.get("identifiers", []):
         TrialIdentifier.objects.create(
             trial=trial,
@@ -235,7 +258,10 @@ def _seed_trial(rec: dict, report: SeedReport, ledger: Ledger) -> Trial | None:
             description=ident.get("description", ""),
             verified=ident.get("verified", True),
         )
-    for order, arm in enumerate(rec.get("arms", [])):
+
+
+def _seed_arms(trial: Trial, arms: list[dict]) -> None:
+    for order, arm in enumerate(arms):
         Arm.objects.create(
             trial=trial,
             order=order,
@@ -250,18 +276,6 @@ def _seed_trial(rec: dict, report: SeedReport, ledger: Ledger) -> Trial | None:
             dose_note=arm.get("dose_note", ""),
             dose_source_text=arm.get("dose_source_text", ""),
         )
-    for site in rec.get("sites", []):
-        Site.objects.create(trial=trial, record_source=RecordSource.CURATED, **site)
-    if facts := rec.get("curated_facts"):
-        curated = CuratedTrialFacts(trial=trial, **facts)
-        curated.full_clean()
-        curated.save()
-    for order, outcome in enumerate(rec.get("outcomes", [])):
-        OutcomeMeasure.objects.create(trial=trial, order=order, **outcome)
-    trial.refresh_search()
-    ledger.record("trials", rec["key"], trial)
-    report.count("trials", True)
-    return trial
 
 
 def _decimal(value) -> Decimal | None:

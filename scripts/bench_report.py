@@ -38,8 +38,20 @@ def write_report(
     minutes,
     machine,
 ):
-    bare_p50 = percentiles(bare)[0]
     lines = [
+        *_preamble(note, trials, bare, minutes, machine),
+        *_pages(counts, rows, percentiles(bare)[0]),
+        *_load(load),
+        *_exports(exports, copy),
+        *_imports(imports),
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _preamble(note, trials, bare, minutes, machine) -> list[str]:
+    p50, p95, _ = percentiles(bare)
+    return [
         "# Benchmarks",
         "",
         note,
@@ -50,9 +62,14 @@ def write_report(
         "",
         TARGETS,
         "",
-        f"Bare view (100 trial rows, one query): p50 {bare_p50:.1f} ms, p95 "
-        f"{percentiles(bare)[1]:.1f} ms over {len(bare['ms'])} requests.",
+        f"Bare view (100 trial rows, one query): p50 {p50:.1f} ms, p95 "
+        f"{p95:.1f} ms over {len(bare['ms'])} requests.",
         "",
+    ]
+
+
+def _pages(counts, rows, bare_p50) -> list[str]:
+    lines = [
         "Times in ms. Warm: the same URL again (after 5 unmeasured requests). Cold: a "
         "filter combination (or trial) not asked for before. Each sample stops at 200 "
         "requests or its time budget, whichever comes first (n).",
@@ -65,8 +82,12 @@ def write_report(
             f"| {name} | {counts.get(name, '?')} | {_cell(warm, bare_p50)} | "
             f"{_cell(cold, bare_p50)} |"
         )
+    return lines
+
+
+def _load(load) -> list[str]:
     ratio = load["list"]["rps"] / load["bare"]["rps"] if load["bare"]["rps"] else math.nan
-    lines += [
+    lines = [
         "",
         f"## 20 clients × {load['seconds']:.0f} s",
         "",
@@ -79,9 +100,12 @@ def write_report(
             f"| {name} | {sample['rps']:.1f} | {p50:,.0f} | {p95:,.0f} | {p99:,.0f} | "
             f"{sample['errors']} |"
         )
-    lines += [
-        "",
-        f"`/trials/` serves {ratio:.0%} of the bare view's requests/s (target ≥ 50%).",
+    lines += ["", f"`/trials/` serves {ratio:.0%} of the bare view's requests/s (target ≥ 50%)."]
+    return lines
+
+
+def _exports(exports, copy) -> list[str]:
+    lines = [
         "",
         "## Exports (all published trials, in a process of their own)",
         "",
@@ -94,9 +118,12 @@ def write_report(
             f"| {e['format'].upper()} | {e['seconds']:.1f} s | {rows_per_s:,.0f} | "
             f"{e['peak_rss_mb']:.0f} MB | {e['seconds'] / copy:.1f}× |"
         )
-    lines += [
-        "",
-        f"`psql \\copy (select * from trials_trial) to /dev/null`: {copy:.1f} s.",
+    lines += ["", f"`psql \\copy (select * from trials_trial) to /dev/null`: {copy:.1f} s."]
+    return lines
+
+
+def _imports(imports) -> list[str]:
+    lines = [
         "",
         "## Import from a local stub of the registry API (pages of 1,000)",
         "",
@@ -109,5 +136,4 @@ def write_report(
             f"| {r['run']} | {r['studies']:,} | {r['seconds']:.1f} s | {r['studies_per_s']:,.0f} | "
             f"{r['peak_rss_mb']:.0f} MB | {goal.get(r['run'], '')}, ≤ 300 MB |"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines

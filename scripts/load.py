@@ -37,6 +37,21 @@ def loopback_only(url: str) -> tuple[str, int]:
     return host, parts.port or 80
 
 
+def loopback_args(doc: str, count: str, count_default: int, seconds: float, most: float):
+    """The command line of the loopback tools: --url, --<count> (1..500) and --seconds.
+
+    Returns the arguments, host and port; exits on a bound broken or a host elsewhere.
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument(f"--{count}", type=int, default=count_default)
+    parser.add_argument("--seconds", type=float, default=seconds)
+    args = parser.parse_args()
+    if not (1 <= getattr(args, count) <= 500 and 0 < args.seconds <= most):
+        sys.exit(f"--{count} must be 1..500 and --seconds 1..{most:g}")
+    return args, *loopback_only(args.url)
+
+
 def client(host, port, deadline, offset, latencies, errors, lock):
     conn = http.client.HTTPConnection(host, port, timeout=30)
     for n in range(MAX_REQUESTS_PER_CLIENT):
@@ -69,14 +84,7 @@ def percentile(sorted_values, pct):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=60)
-    args = parser.parse_args()
-    if not (1 <= args.clients <= 500 and 0 < args.seconds <= 600):
-        sys.exit("--clients must be 1..500 and --seconds 1..600")
-    host, port = loopback_only(args.url)
+    args, host, port = loopback_args(__doc__, "clients", 50, seconds=60, most=600)
     latencies, errors, lock = [], [], threading.Lock()
     started = time.monotonic()
     deadline = started + args.seconds

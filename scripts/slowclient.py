@@ -7,14 +7,13 @@ meanwhile probes /healthz and /trials/ once a second on fresh connections,
 printing each probe's time. Loopback only; bounded in time.
 """
 
-import argparse
 import http.client
 import socket
 import sys
 import threading
 import time
 
-from load import loopback_only
+from load import loopback_args
 
 PROBES = ["/healthz", "/trials/"]
 PROBE_LIMIT = 1.0  # seconds: the target for every probe
@@ -51,14 +50,7 @@ def probe(host, port, path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
-    parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=30)
-    args = parser.parse_args()
-    if not (1 <= args.connections <= 500 and 0 < args.seconds <= 300):
-        sys.exit("--connections must be 1..500 and --seconds 1..300")
-    host, port = loopback_only(args.url)
+    args, host, port = loopback_args(__doc__, "connections", 50, seconds=30, most=300)
     stop = threading.Event()
     deadline = time.monotonic() + args.seconds
     senders = [

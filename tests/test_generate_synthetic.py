@@ -5,9 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from trials.ctgov.parse import parse_study
+from trials.ctgov.parse import parse_study, raw_json_text
 from trials.models import Arm, Site, Trial
-from trials.synthetic import plans, raw_record
+from trials.synthetic import plans, raw_record, raw_text
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +74,8 @@ def test_the_raw_record_is_one_the_importer_reads_as_the_rows_say():
     assert parsed.nct_id == plan.nct_id
     assert [c.name for c in parsed.conditions] == plan.conditions
     assert len(parsed.arms) == len(plan.arms) and len(parsed.sites) == len(plan.sites)
+
+
+def test_the_raw_text_written_straight_from_a_plan_is_the_records_canonical_dump():
+    for plan in plans(200, seed=6):
+        assert raw_text(plan) == raw_json_text(raw_record(plan))

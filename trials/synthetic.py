@@ -10,6 +10,7 @@ same trials. Synthetic NCT ids start at NCT8000000 so they never meet real ones.
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from json.encoder import encode_basestring
 
 FIRST_ID = 80_000_000
 CONDITIONS = (
@@ -76,6 +77,8 @@ WORDS = [
     "diagnostic",
     "criteria",
 ]
+# One random byte per summary word: far cheaper than a choice() per word.
+WORD_OF_BYTE = [WORDS[b % len(WORDS)] for b in range(256)]
 
 
 @dataclass
@@ -104,7 +107,7 @@ def plan(index: int, rng: random.Random) -> Plan:
         index=index,
         nct_id=nct_id,
         title=f"MDMA-assisted therapy for {conditions[0]}: {' '.join(words[:6])}",
-        summary=" ".join(rng.choice(WORDS) for _ in range(rng.randint(60, 160))),
+        summary=" ".join(map(WORD_OF_BYTE.__getitem__, rng.randbytes(rng.randint(60, 160)))),
         status=rng.choice(STATUSES),
         phases=rng.choice(PHASES),
         start=date(2000, 1, 1) + timedelta(days=rng.randint(0, 9500)),
@@ -200,3 +203,65 @@ def _outcomes(found: Plan) -> dict:
     for kind, measure, time_frame in found.outcomes:
         module.setdefault(kind, []).append({"measure": measure, "timeFrame": time_frame})
     return module
+
+
+def raw_text(found: Plan) -> str:
+    """`raw_json_text(raw_record(found))`, written straight from the plan.
+
+    Building the nested dicts and dumping them with sorted keys was the slowest
+    step of generate_synthetic; the keys below are already in sorted order.
+    """
+    q = encode_basestring
+    start = q(found.start.isoformat())
+    sponsor = q(found.sponsor)
+    title = q(found.title)
+    return (
+        '{"hasResults":false,"protocolSection":{"armsInterventionsModule":'
+        f"{_arms_text(found)},"
+        f'"conditionsModule":{{"conditions":[{",".join(map(q, found.conditions))}]}},'
+        f'"contactsLocationsModule":{{"locations":[{_sites_text(found)}]}},'
+        f'"descriptionModule":{{"briefSummary":{q(found.summary)}}},'
+        f'"designModule":{{"enrollmentInfo":{{"count":{found.enrollment},"type":"ACTUAL"}},'
+        f'"phases":[{",".join(map(q, found.phases))}],"studyType":"INTERVENTIONAL"}},'
+        f'"identificationModule":{{"briefTitle":{title},"nctId":{q(found.nct_id)},'
+        f'"officialTitle":{q("A Randomized Study: " + found.title)},'
+        f'"orgStudyIdInfo":{{"id":"SYN-{found.index}"}},'
+        f'"organization":{{"class":"OTHER","fullName":{sponsor}}}}},'
+        f'"outcomesModule":{_outcomes_text(found)},'
+        f'"sponsorCollaboratorsModule":{{"leadSponsor":{{"class":"OTHER","name":{sponsor}}}}},'
+        f'"statusModule":{{"overallStatus":{q(found.status)},'
+        f'"startDateStruct":{{"date":{start},"type":"ACTUAL"}},'
+        f'"studyFirstPostDateStruct":{{"date":{start},"type":"ACTUAL"}}}}}}}}'
+    )
+
+
+def _arms_text(found: Plan) -> str:
+    q = encode_basestring
+    groups = ",".join(
+        f'{{"description":{q(_arm_description(dose))},"label":{q(label)},"type":{q(kind)}}}'
+        for label, kind, dose in found.arms
+    )
+    dosed = ",".join(q(a[0]) for a in found.arms if a[2][0])
+    return (
+        f'{{"armGroups":[{groups}],"interventions":[{{"armGroupLabels":[{dosed}],'
+        '"name":"Midomafetamine","otherNames":["MDMA"],"type":"DRUG"}]}'
+    )
+
+
+def _sites_text(found: Plan) -> str:
+    q = encode_basestring
+    return ",".join(
+        f'{{"city":{q(c)},"country":{q(n)},"facility":{q(f)},"status":{q(s)}}}'
+        for f, c, n, s in found.sites
+    )
+
+
+def _outcomes_text(found: Plan) -> str:
+    q = encode_basestring
+    parts = []
+    for kind, items in _outcomes(found).items():
+        listed = ",".join(
+            f'{{"measure":{q(i["measure"])},"timeFrame":{q(i["timeFrame"])}}}' for i in items
+        )
+        parts.append(f"{q(kind)}:[{listed}]")
+    return "{" + ",".join(parts) + "}"

@@ -8,9 +8,11 @@ writes: constant columns come from a model instance built the same way, so
 defaults and auto_now fields stay the model's.
 """
 
-from django.db import connection
+from contextlib import contextmanager
 
-from trials.ctgov.parse import raw_json_text, raw_text_hash
+from django.db import OperationalError, connection, transaction
+
+from trials.ctgov.parse import raw_text_hash
 from trials.models import (
     Arm,
     Intervention,
@@ -21,7 +23,7 @@ from trials.models import (
     TrialIdentifier,
 )
 from trials.models.facet_values import FacetKind, results_bucket
-from trials.synthetic import COUNTRIES, Plan, raw_record
+from trials.synthetic import COUNTRIES, Plan, raw_text
 
 OUTCOME_KIND = {"primaryOutcomes": "PRIMARY", "secondaryOutcomes": "SECONDARY"}
 CODES = dict(COUNTRIES)
@@ -51,6 +53,48 @@ class Table:
         with cursor.copy(f"COPY {quote(into or self.table)} ({columns}) FROM STDIN") as copy:
             for row in self.rows:
                 copy.write_row(row)
+
+
+def tables() -> list[str]:
+    """The tables `write` fills."""
+    return [t.table for t in _tables({}).values()]
+
+
+@contextmanager
+def indexes_built_after(tables: list[str]):
+    """Drop the tables' plain indexes and foreign keys, then build them again on leaving.
+
+    One index build and one foreign-key check per table cost far less than
+    updating ~40 indexes and checking each key row by row. Run it inside a
+    transaction: a failure then brings every index and key back untouched.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT format('DROP INDEX %%I', indexname), indexdef FROM pg_indexes"
+            " WHERE schemaname = current_schema() AND tablename = ANY(%s)"
+            " AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT format('ALTER TABLE %%I DROP CONSTRAINT %%I', c.relname, conname),"
+            " format('ALTER TABLE %%I ADD CONSTRAINT %%I %%s', c.relname, conname,"
+            " pg_get_constraintdef(k.oid))"
+            " FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
+            " WHERE k.contype = 'f' AND c.relname = ANY(%s)"
+            " AND c.relnamespace = current_schema()::regnamespace",
+            [tables],
+        )
+        keys = cursor.fetchall()
+        try:
+            with transaction.atomic():
+                for drop, _ in [*keys, *indexes]:
+                    cursor.execute(drop)
+        except OperationalError:  # earlier writes in this transaction left checks pending
+            indexes = keys = []
+        yield
+        for _, create in [*indexes, *keys]:
+            cursor.execute(create)
 
 
 def _ids(model, count: int) -> list[int]:
@@ -132,8 +176,8 @@ def _tables(trial_fields: dict) -> dict[str, Table]:
 
 
 def _trial_row(tables: dict, p: Plan, tid: int, lookups: dict, search_text) -> None:
-    # One dump serves both the jsonb column and the hash (jsonb ignores key order).
-    text = raw_json_text(raw_record(p))
+    # One text serves both the jsonb column and the hash.
+    text = raw_text(p)
     digest = raw_text_hash(text)
     official = f"A Randomized Study: {p.title}"
     tables["trial"].add(
