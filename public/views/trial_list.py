@@ -101,7 +101,9 @@ class ListPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         start = (number - 1) * self.per_page
-        rows = self.object_list.page_rows(start, start + self.per_page)
+        # Never past the count: an empty list asks the database nothing.
+        stop = min(start + self.per_page, self.count)
+        rows = self.object_list.page_rows(start, stop) if stop > start else []
         return self._get_page(rows, number, self)
 
 
