@@ -1,6 +1,8 @@
 """Deep pages of the trial list and its facets under filters that are not facets."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from editorial import workflow
 from editorial.models import State
@@ -71,3 +73,12 @@ def test_each_facet_counts_under_the_other_facets_and_the_other_filters(client, 
     assert facet_counts(response, "phase") == {"PHASE3": 1}
     assert facet_counts(response, "country") == {"US": 1, "NO": 1}
     assert facet_counts(response, "status") == {"COMPLETED": 1}
+
+
+def test_a_filter_no_trial_matches_reads_no_rows(client, db):
+    make_trials_bulk(5)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/trials/?min_dose_mg=5000")
+    assert response.context["count"] == 0
+    # the count, the facets and the phase labels; no page of rows, no prefetches
+    assert len(ctx.captured_queries) <= 3
