@@ -7,13 +7,16 @@ EXCEPT that facet's own, so ticking a second phase shows how many trials it adds
 from dataclasses import dataclass, field
 
 import pycountry
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import QueryDict
 
 from trials.choices import HAS_RESULTS_CHOICES, PHASE_CHOICES, OverallStatus, StudyType, label_for
-from trials.models import FacetKind, Phase, Trial, TrialFacetValue
+from trials.models import Arm, FacetKind, Phase, Trial, TrialFacetValue
 
 MAX_CONDITION_OPTIONS = 15
+# Facets whose values are registry codes, matched in upper case as the filters match them.
+CODED = {"phase", "status", "study_type", "country"}
+DOSE = {"min_dose_mg", "max_dose_mg"}
 
 
 @dataclass
@@ -51,33 +54,66 @@ def option_label(param: str, value: str) -> str:
     return value
 
 
-def _facet_rows(params: QueryDict, facet: str, filterset_class):
-    """The published trials' rows of one facet, under every filter except its own.
+def _matching(params: QueryDict) -> dict[str, Q]:
+    """Each facet filter in ``params`` as a condition on a facet row's trial.
+
+    Only the facet filters: the others (search, dates, dose, ...) narrow every facet alike.
+    """
+    conditions = {}
+    for facet in FacetKind.values:
+        codes = facet in CODED
+        values = {v.strip().upper() if codes else v.strip() for v in params.getlist(facet)}
+        values.discard("")
+        if values:
+            rows = TrialFacetValue.objects.filter(facet=facet, value__in=sorted(values))
+            conditions[facet] = Q(trial_id__in=rows.values("trial_id"))
+    return conditions
+
+
+def _narrowing(params: QueryDict, filterset_class) -> Q:
+    """The filters that are not facets, as one condition on a facet row's trial.
 
     ``filterset_class`` is the list's FilterSet, passed in because it lives in the public
     app above this one; its parameters other than "sort" narrow the list."""
-    filters = set(filterset_class.base_filters) - {"sort"}
-    rows = TrialFacetValue.objects.filter(facet=facet, published=True)
-    others = params.copy()
-    others.pop(facet, None)
-    if any(v.strip() for name, values in others.lists() if name in filters for v in values):
-        trials = filterset_class(others, queryset=Trial.objects.published()).qs.order_by()
-        rows = rows.filter(trial__in=trials.values("pk"))
-    return rows
+    narrowing = set(filterset_class.base_filters) - {"sort"} - set(FacetKind.values)
+    others = QueryDict(mutable=True)
+    for name, values in params.lists():
+        if name in narrowing and any(v.strip() for v in values):
+            others.setlist(name, values)
+    if not others:
+        return Q()
+    filterset = filterset_class(others, queryset=Trial.objects.all())
+    if others.keys() <= DOSE:
+        # The dose alone: straight from the arms, without reading the trial table.
+        data = filterset.form.cleaned_data if filterset.is_valid() else {}
+        arms = Arm.objects.initial_dose_overlaps(data.get("min_dose_mg"), data.get("max_dose_mg"))
+        return Q(trial_id__in=arms.values("trial_id"))
+    return Q(trial_id__in=filterset.qs.order_by().values("pk"))
 
 
 def facet_counts(params: QueryDict, filterset_class) -> dict[str, dict[str, int]]:
-    """Published trials per value of each facet, all six facets in one query."""
-    parts = [
-        _facet_rows(params, facet, filterset_class)
-        .values("facet", "value")
-        .annotate(n=Count("pk"))
+    """Published trials per value of each facet: one GROUP BY over the facet rows.
+
+    A row of facet F counts when its trial passes every facet filter but F's own
+    (each a semi-join on the narrow facet rows) and every other filter.
+    """
+    matching = _matching(params)
+    # Facets nobody filters on share one condition (every facet filter), so each
+    # facet filter's subquery appears at most once per facet that is filtered on.
+    unfiltered = [facet for facet in FacetKind.values if facet not in matching]
+    by_facet = Q(*matching.values(), facet__in=unfiltered) if unfiltered else Q(pk__in=[])
+    for facet in matching:
+        by_facet |= Q(*[m for other, m in matching.items() if other != facet], facet=facet)
+    narrowing = _narrowing(params, filterset_class)
+    rows = (
+        TrialFacetValue.objects.filter(by_facet, narrowing, published=True)
+        .values_list("facet", "value")
+        .annotate(n=Count("*"))
         .order_by()
-        for facet in FacetKind.values
-    ]
+    )
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FacetKind.values}
-    for row in parts[0].union(*parts[1:], all=True):
-        counts[row["facet"]][row["value"]] = row["n"]
+    for facet, value, n in rows:
+        counts[facet][value] = n
     return counts
 
 
@@ -86,7 +122,7 @@ def trial_facets(params: QueryDict, filterset_class) -> list[Facet]:
     selected = {name: params.getlist(name) for name in params}
 
     def options(param, rows):
-        codes = param in {"phase", "status", "study_type", "country"}
+        codes = param in CODED
         chosen = [v.strip().upper() if codes else v.strip() for v in selected.get(param, [])]
         found = {value for value, _, _ in rows}
         result = [FacetOption(value, label, n, value in chosen) for value, label, n in rows]

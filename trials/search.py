@@ -27,6 +27,8 @@ _WORD = re.compile(r"[a-z0-9]{3,}")
 
 def fold(text: str) -> str:
     """The text without accents, case kept: ``Sykehuset Østfold`` → ``Sykehuset Ostfold``."""
+    if text.isascii():
+        return text  # nothing to fold; the character loop below is the slow part
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -133,10 +135,9 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 def vocabulary_words(texts) -> set[str]:
     """The folded, lower-case words of at least three letters in the given texts."""
-    words: set[str] = set()
-    for text in texts:
-        if text:
-            words.update(_WORD.findall(_key(text)))
+    # One pass over all the texts at once: per-text calls cost seconds at 100,000 titles.
+    folded = "\n".join(text if text.isascii() else fold(text) for text in texts if text)
+    words = set(_WORD.findall(folded.casefold()))
     for key in synonym_groups():
         words.update(_WORD.findall(key))
     return words

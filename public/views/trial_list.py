@@ -95,6 +95,18 @@ def active_filters(params, cleaned) -> list[dict]:
     return active
 
 
+class ListPaginator(Paginator):
+    """Pages of trials; a deep page is read through ``TrialQuerySet.page_rows``."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        # Never past the count: an empty list asks the database nothing.
+        stop = min(start + self.per_page, self.count)
+        rows = self.object_list.page_rows(start, stop) if stop > start else []
+        return self._get_page(rows, number, self)
+
+
 def _list_queryset(queryset):
     return (
         queryset.for_list()
@@ -144,74 +156,83 @@ def canonical_query(params) -> str | None:
     return clean.urlencode()
 
 
+def _list_options(params, filterset) -> tuple[dict, dict[str, list[str]]]:
+    """The page number, page size and format asked for, and each bad parameter's messages."""
+    errors = filterset.clean_errors()
+    options = {"format": params.get("format", "")}
+    for name, default, maximum in (
+        ("page", 1, None),
+        ("page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+    ):
+        options[name], message = _positive_int(params, name, default, maximum)
+        if message:
+            errors[name] = [message]
+    if options["format"] not in FORMATS:
+        errors["format"] = [f"“{options['format'][:50]}” is not an export format; use csv or json."]
+    return options, errors
+
+
+def _export(request, trials, fmt):
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    if fmt == "csv":
+        return exports.csv_response(trials, base_url)
+    query = request.GET.copy()
+    query.pop("format", None)
+    return exports.json_response(trials, base_url, query.urlencode())
+
+
+def _no_such_page(request, page_number, num_pages):
+    """404 naming the last page, with a link to it (a stale shared link says so)."""
+    last = request.GET.copy()
+    last["page"] = str(num_pages)
+    message = f"There is no page {page_number}: these filters give {num_pages} page(s)."
+    return bad_request(request, {"page": [message]}, status=404, last_query=last.urlencode())
+
+
+def _list_context(params, filterset, page, filters) -> dict:
+    q = filterset.form.cleaned_data.get("q")
+    count = page.paginator.count
+    suggestion = None
+    if q and not count:
+        suggestion = search.suggest(q, search.vocabulary(Trial.objects.published()))
+    export_query = params.copy()
+    export_query.pop("page", None)
+    export_query.pop("page_size", None)
+    return {
+        "filter": filterset,
+        "page": page,
+        "trials": page.object_list,
+        "count": count,
+        "active": active_filters(params, filterset.form.cleaned_data),
+        "facets": versioned("trial-facets", filters, lambda: trial_facets(params, TrialFilter)),
+        "sort_choices": SORT_CHOICES,
+        "sort": filterset.sort_key,
+        "page_size": page.paginator.per_page,
+        "export_query": export_query.urlencode(),
+        "suggestion": suggestion,
+        "suggestion_query": _with(params, q=suggestion) if suggestion else "",
+    }
+
+
 @require_safe
 def trial_list(request):
     params = request.GET
     canonical = canonical_query(params)
     if canonical is not None:
         return redirect(f"{request.path}?{canonical}" if canonical else request.path)
-    published = Trial.objects.published()
-    filterset = TrialFilter(params, queryset=published)
-    errors = filterset.clean_errors()
-    page_number, message = _positive_int(params, "page", 1)
-    if message:
-        errors["page"] = [message]
-    page_size, message = _positive_int(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    if message:
-        errors["page_size"] = [message]
-    fmt = params.get("format", "")
-    if fmt not in FORMATS:
-        errors["format"] = [f"“{fmt[:50]}” is not an export format; use csv or json."]
+    filterset = TrialFilter(params, queryset=Trial.objects.published())
+    options, errors = _list_options(params, filterset)
     if errors:
         return bad_request(request, errors)
-
     trials = filterset.sorted_qs()
-    base_url = request.build_absolute_uri("/").rstrip("/")
-    if fmt == "csv":
-        return exports.csv_response(trials, base_url)
-    if fmt == "json":
-        query = params.copy()
-        query.pop("format", None)
-        return exports.json_response(trials, base_url, query.urlencode())
-
-    paginator = Paginator(_list_queryset(trials), page_size)
+    if options["format"] in ("csv", "json"):
+        return _export(request, trials, options["format"])
+    paginator = ListPaginator(_list_queryset(trials), options["page_size"])
     # The count and the facets depend only on the filters and the data: shared cache.
     filters = _filter_key(params)
     paginator.count = versioned("trial-count", filters, trials.count)
-    if page_number > paginator.num_pages:
-        last = params.copy()
-        last["page"] = str(paginator.num_pages)
-        return bad_request(
-            request,
-            {
-                "page": [
-                    f"There is no page {page_number}: these filters give "
-                    f"{paginator.num_pages} page(s)."
-                ]
-            },
-            status=404,
-            last_query=last.urlencode(),
-        )
-    page = paginator.page(page_number)
-    q = filterset.form.cleaned_data.get("q")
-    suggestion = None
-    if q and not paginator.count:
-        suggestion = search.suggest(q, search.vocabulary(published))
-    export_query = params.copy()
-    export_query.pop("page", None)
-    export_query.pop("page_size", None)
-    context = {
-        "filter": filterset,
-        "page": page,
-        "trials": page.object_list,
-        "count": paginator.count,
-        "active": active_filters(params, filterset.form.cleaned_data),
-        "facets": versioned("trial-facets", filters, lambda: trial_facets(params, TrialFilter)),
-        "sort_choices": SORT_CHOICES,
-        "sort": filterset.sort_key,
-        "page_size": page_size,
-        "export_query": export_query.urlencode(),
-        "suggestion": suggestion,
-        "suggestion_query": _with(params, q=suggestion) if suggestion else "",
-    }
+    if options["page"] > paginator.num_pages:
+        return _no_such_page(request, options["page"], paginator.num_pages)
+    page = paginator.page(options["page"])
+    context = _list_context(params, filterset, page, filters)
     return render(request, "public/trial_list.html", context)
