@@ -164,6 +164,10 @@ CACHES = {
     }
 }
 
+# Whole public pages (the trial list, the overview, a trial) in that cache under the
+# data version (public/pagecache.py); PAGE_CACHE=0 renders every request afresh.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -141,7 +141,16 @@ def fresh_cache(settings, request):
             "LOCATION": request.node.nodeid,
         }
     }
+    # Tests read each response's template context, which a stored page has not got;
+    # tests/test_page_cache.py turns the page cache on with the `page_cache` fixture.
+    settings.PAGE_CACHE = False
     yield
     from django.core.cache import caches
 
     caches["default"].clear()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """Whole public pages served from the versioned cache, as in production."""
+    settings.PAGE_CACHE = True

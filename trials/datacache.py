@@ -37,10 +37,15 @@ def bump_data_version(using: str = "default") -> None:
         transaction.on_commit(bump)
 
 
+def versioned_key(name: str, parts, using: str = "default") -> str:
+    """The cache key of ``name`` and ``parts`` under the current data version."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"{name}:{data_version(using)}:{digest}"
+
+
 def versioned(name: str, parts, compute, using: str = "default"):
     """``compute()``, cached under ``name``, ``parts`` and the current data version."""
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"{name}:{data_version(using)}:{digest}"
+    key = versioned_key(name, parts, using)
     value = caches[using].get(key)
     if value is None:
         value = compute()

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from evidence.models import RegulatoryMilestone
 from evidence.synthesis_summary import overview_syntheses
 from public.charts.bars import Bar, bar_chart_svg
+from public.pagecache import versioned_page
 from public.views.public import freshness
 from public.views.safety import safety_card
 from trials.choices import OverallStatus, PhaseCode, label_for
@@ -68,6 +69,7 @@ def cached_trial_counts() -> dict:
 
 
 @require_safe
+@versioned_page
 def overview(request):
     counts = cached_trial_counts()
     charts = [

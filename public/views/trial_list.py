@@ -20,6 +20,7 @@ from public.filters import (
     SORT_CHOICES,
     TrialFilter,
 )
+from public.pagecache import versioned_page
 from public.views.errors import bad_request
 from trials import search
 from trials.choices import OverallStatus, StudyType, label_for
@@ -215,6 +216,7 @@ def _list_context(params, filterset, page, filters) -> dict:
 
 
 @require_safe
+@versioned_page
 def trial_list(request):
     params = request.GET
     canonical = canonical_query(params)
