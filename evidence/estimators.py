@@ -1,4 +1,4 @@
-"""The numerical core of `evidence.synthesis.pool`: tau² estimators and intervals.
+"""The numerical core of `evidence.meta_analysis.pool`: tau² estimators and intervals.
 
 Pure numpy/scipy functions on arrays of estimates `y` and within-study
 variances `v`. Every tau² is floored at 0 (a negative variance means "no

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from evidence.family_synthesis import Synthesis
+from evidence.meta_analysis import back_transform
 from evidence.models.estimates import Direction
 from evidence.models.metapsy import METAPSY_ATTRIBUTION
-from evidence.pooling import Synthesis
-from evidence.synthesis import back_transform
 
 WIDTH = 820
 LABEL_X = 10

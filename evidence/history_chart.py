@@ -14,8 +14,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from evidence.family_synthesis import Scale
 from evidence.living import Step
-from evidence.pooling import Scale
 
 WIDTH = 720
 HEIGHT = 320

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from evidence.family_synthesis import _is_phase3
 from evidence.models.estimates import Direction
-from evidence.pooling import _is_phase3
 
 if TYPE_CHECKING:
-    from evidence.pooling import StudyRow, Synthesis
+    from evidence.family_synthesis import StudyRow, Synthesis
 
 
 def _what_studies(rows: Sequence[StudyRow]) -> str:

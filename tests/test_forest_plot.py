@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from evidence.family_synthesis import Options, synthesis_for
 from evidence.forest import PLOT_LEFT, PLOT_WIDTH, ForestPlot, ForestRow, plot_for, render_svg
 from evidence.models import OutcomeFamily
-from evidence.pooling import Options, synthesis_for
 
 SVG = "{http://www.w3.org/2000/svg}"
 

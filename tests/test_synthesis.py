@@ -1,4 +1,4 @@
-"""Tests for evidence.synthesis against published reference results.
+"""Tests for evidence.meta_analysis against published reference results.
 
 Pure Python: no database, no Django.
 """
@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from evidence.synthesis import (
+from evidence.meta_analysis import (
     Effect,
     PooledResult,
     SynthesisError,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from editorial.models import Editorial, EditorialQuerySet, State, has_source_constraint
-from evidence.synthesis import (
+from evidence.meta_analysis import (
     SCALE_CODE_OF_METRIC,
     SE_FROM_CI,
     SE_FROM_GROUP_SIZES,
@@ -83,7 +83,7 @@ class SEBasis(models.TextChoices):
 
 
 def se_basis_of(metric, se, ci_low, ci_high, n_treatment, n_control) -> str:
-    """The SE precedence of `evidence.synthesis.convert`, told from the stored fields."""
+    """The SE precedence of `evidence.meta_analysis.convert`, told from the stored fields."""
     if se is not None:
         return SEBasis.REPORTED_SE
     if ci_low is not None and ci_high is not None:

@@ -4,10 +4,10 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from evidence import living
+from evidence.family_synthesis import Synthesis
 from evidence.forest import ForestPlot, ForestRow, render_svg
 from evidence.funnel import MIN_STUDIES, egger_test, funnel_chart
 from evidence.history_chart import history_chart
-from evidence.pooling import Synthesis
 
 
 def _cumulative_forest(synthesis: Synthesis, steps: list[living.Step]) -> str:

@@ -12,17 +12,17 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from evidence.forest import plot_for, render_svg
-from evidence.metapsy_source import ATTRIBUTION, metapsy_notes
-from evidence.models import OutcomeFamily
-from evidence.pooling import (
+from evidence.family_synthesis import (
     BOOLEAN_OPTIONS,
     Options,
     Synthesis,
     all_families,
     synthesis_for,
 )
-from evidence.synthesis import CI_METHODS, METHODS
+from evidence.forest import plot_for, render_svg
+from evidence.meta_analysis import CI_METHODS, METHODS
+from evidence.metapsy_source import ATTRIBUTION, metapsy_notes
+from evidence.models import OutcomeFamily
 from evidence.synthesis_names import CI_NAMES, METHOD_NAMES, SOURCES
 from evidence.views.appraisal import appraisal_context
 from evidence.views.living import living_context

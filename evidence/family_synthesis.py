@@ -3,7 +3,7 @@
 `synthesise` is a pure function over model instances: it takes a family and
 its estimates (related trial, phases and source publication already loaded),
 decides which estimates count under the chosen options, puts each on the
-family's common scale, pools them with `evidence.synthesis.pool` and says in
+family's common scale, pools them with `evidence.meta_analysis.pool` and says in
 words what the result means. `load_estimates` fetches the estimates of many
 families in a constant number of queries, so the synthesis page, the trial
 page and the overview all share one path.
@@ -17,10 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.db.models.functions import Lower, Trim
 
-from evidence.metapsy_source import load_metapsy_estimates
-from evidence.models import EffectEstimate, OutcomeFamily, RiskOfBias
-from evidence.models.estimates import se_basis_label
-from evidence.synthesis import (
+from evidence.meta_analysis import (
     DEFAULT_CI,
     DEFAULT_METHOD,
     SCALE_CODE_OF_METRIC,
@@ -32,6 +29,9 @@ from evidence.synthesis import (
     convert,
     pool,
 )
+from evidence.metapsy_source import load_metapsy_estimates
+from evidence.models import EffectEstimate, OutcomeFamily, RiskOfBias
+from evidence.models.estimates import se_basis_label
 from evidence.synthesis_names import CI_NAMES, METHOD_NAMES
 from trials.choices import PhaseCode
 
