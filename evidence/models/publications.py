@@ -36,9 +36,6 @@ class PublicationQuerySet(EditorialQuerySet):
     def retracted(self):
         return self.filter(retraction_status=RetractionStatus.RETRACTED)
 
-    def not_retracted(self):
-        return self.exclude(retraction_status=RetractionStatus.RETRACTED)
-
 
 class Publication(Editorial):
     seed_key = models.SlugField(

@@ -54,9 +54,6 @@ class SafetyFindingQuerySet(EditorialQuerySet):
             Prefetch("milestones", queryset=RegulatoryMilestone.objects.published()),
         )
 
-    def about_topic(self, topic: str):
-        return self.filter(topic=topic)
-
     def about_trials(self, nct_ids):
         """Findings resting on any of these published trials."""
         trials = Trial.objects.published().filter(nct_id__in=nct_ids)

@@ -17,36 +17,6 @@ from trials.models import (
     TrialIdentifier,
 )
 
-SUMMARY_FIELDS = [
-    "key",
-    "nct_id",
-    "nct_id_verified",
-    "slug",
-    "acronym",
-    "brief_title",
-    "overall_status",
-    "study_type",
-    "phases",
-    "conditions",
-    "enrollment",
-    "enrollment_type",
-    "start_date",
-    "primary_completion_date",
-    "completion_date",
-    "first_posted",
-    "last_update_posted",
-    "results_first_posted",
-    "has_results",
-    "lead_sponsor",
-    "countries",
-    "record_source",
-    "verified",
-    "unverified_note",
-    "url",
-    "api_url",
-    "registry_url",
-]
-
 
 class TrialSummarySerializer(serializers.Serializer):
     key = serializers.CharField(source="url_key", help_text="NCT id, or slug without one.")

@@ -10,9 +10,6 @@ class ImportRunQuerySet(models.QuerySet):
     def succeeded(self):
         return self.filter(status=ImportRun.Status.SUCCEEDED)
 
-    def last_success(self):
-        return self.succeeded().order_by("-started_at").first()
-
     def last_data(self):
         """The run the public registry data comes from: the last clean one, or a first
         import stopped at its time limit (partial) when no clean run exists yet."""

@@ -51,12 +51,6 @@ LIST_DEFERRED = (
 
 
 class TrialQuerySet(EditorialQuerySet):
-    def in_phase(self, code: str):
-        return self.filter(phases__code=code)
-
-    def from_registry(self):
-        return self.filter(record_source=RecordSource.REGISTRY)
-
     def for_list(self):
         """Without the long texts no list shows (the raw record, search index, summaries)."""
         return self.defer(*LIST_DEFERRED)
