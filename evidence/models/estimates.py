@@ -5,7 +5,14 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from editorial.models import Editorial, EditorialQuerySet, State, has_source_constraint
+from editorial.models import (
+    Editorial,
+    EditorialQuerySet,
+    State,
+    has_source_constraint,
+    publish_permission,
+    seed_key_field,
+)
 from evidence.meta_analysis import (
     SCALE_CODE_OF_METRIC,
     SE_FROM_CI,
@@ -120,14 +127,7 @@ class EffectEstimateQuerySet(EditorialQuerySet):
 class EffectEstimate(Editorial):
     """One effect size as a paper reports it, with enough detail to pool it."""
 
-    seed_key = models.SlugField(
-        max_length=80,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="Stable key of a record loaded from fixtures/, so seeding twice adds nothing.",
-    )
+    seed_key = seed_key_field()
     trial = models.ForeignKey(
         Trial,
         null=True,
@@ -180,9 +180,7 @@ class EffectEstimate(Editorial):
 
     class Meta:
         ordering = ["outcome_measure", "label"]
-        permissions = [
-            ("publish_effectestimate", "Can publish, unpublish and withdraw effect estimates")
-        ]
+        permissions = [publish_permission("effectestimate", "effect estimates")]
         constraints = [has_source_constraint("estimate_has_source")]
 
     def __str__(self):

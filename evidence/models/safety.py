@@ -10,7 +10,13 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from editorial.models import Editorial, EditorialQuerySet, has_source_constraint
+from editorial.models import (
+    Editorial,
+    EditorialQuerySet,
+    has_source_constraint,
+    publish_permission,
+    seed_key_field,
+)
 from evidence.models.milestones import RegulatoryMilestone
 from evidence.models.publications import Publication
 from trials.models import Trial
@@ -76,13 +82,8 @@ class SafetyFindingQuerySet(EditorialQuerySet):
 
 
 class SafetyFinding(Editorial):
-    seed_key = models.CharField(
-        max_length=80,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="The fact sheet's id, so seeding twice adds nothing.",
+    seed_key = seed_key_field(
+        models.CharField, help_text="The fact sheet's id, so seeding twice adds nothing."
     )
     topic = models.CharField(max_length=20, choices=SafetyTopic.choices, db_index=True)
     sheet_section = models.CharField(
@@ -125,9 +126,7 @@ class SafetyFinding(Editorial):
 
     class Meta:
         ordering = ["order", "pk"]
-        permissions = [
-            ("publish_safetyfinding", "Can publish, unpublish and withdraw safety findings")
-        ]
+        permissions = [publish_permission("safetyfinding", "safety findings")]
         constraints = [has_source_constraint("safety_finding_has_source")]
 
     def __str__(self):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from editorial.models import Editorial, EditorialQuerySet, has_source_constraint
+from editorial.models import Editorial, EditorialQuerySet, has_source_constraint, publish_permission
 from trials.choices import (
     Allocation,
     EnrollmentType,
@@ -213,7 +213,7 @@ class Trial(RegistryFacts, Editorial):
 
     class Meta:
         ordering = [models.F("start_date").desc(nulls_last=True), "nct_id", "slug"]
-        permissions = [("publish_trial", "Can publish, unpublish and withdraw trials")]
+        permissions = [publish_permission("trial", "trials")]
         constraints = [
             has_source_constraint(
                 "trial_curated_has_source", condition=models.Q(record_source=RecordSource.REGISTRY)
