@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from public.api.dates import PartialDateField
-from public.api.links import LinkField, trial_api_path
+from public.api.links import LinkField, PageLinkField, trial_api_path
 from trials.models import (
     AdverseEventGroup,
     Arm,
@@ -43,7 +43,7 @@ class TrialSummarySerializer(serializers.Serializer):
     record_source = serializers.CharField()
     verified = serializers.BooleanField()
     unverified_note = serializers.CharField()
-    url = LinkField(lambda trial: trial.get_absolute_url())
+    url = PageLinkField()
     api_url = LinkField(trial_api_path)
     registry_url = serializers.CharField()
 

@@ -26,6 +26,9 @@ class ImportRun(models.Model):
         # Stopped at its time limit (the bounded first import): never moves the checkpoint.
         PARTIAL = "partial", "Stopped at its time limit"
 
+    # What a run counts, in the order the admin lists them.
+    COUNTS = ("fetched", "created", "updated", "unchanged", "errors", "refused", "off_topic")
+
     started_at = models.DateTimeField(db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
