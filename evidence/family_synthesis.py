@@ -1,4 +1,4 @@
-"""Pool the published effect estimates of an outcome family, with sensitivity options.
+"""Assemble an outcome family's synthesis: which estimates count, on what scale, pooled how.
 
 `synthesise` is a pure function over model instances: it takes a family and
 its estimates (related trial, phases and source publication already loaded),
@@ -195,7 +195,7 @@ class Synthesis:
         return describe(self)
 
 
-def _is_phase3(estimate: EffectEstimate) -> bool:
+def is_phase3(estimate: EffectEstimate) -> bool:
     trial = estimate.trial
     return trial is not None and any(p.code == PhaseCode.PHASE3 for p in trial.phases.all())
 
@@ -213,7 +213,7 @@ def selection_reasons(estimate: EffectEstimate, family: OutcomeFamily, options: 
         day = source.retraction_date
         when = f" on {day.day} {day:%B %Y}" if day else ""
         reasons.append(f"its source publication was retracted{when}")
-    if options.phase3_only and not _is_phase3(estimate):
+    if options.phase3_only and not is_phase3(estimate):
         what = "a phase 3 trial" if estimate.trial is None else "from a phase 3 trial"
         reasons.append(f"not {what} (phase 3 only)")
     if options.rct_only and not estimate.randomised_controlled:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from evidence.family_synthesis import _is_phase3
+from evidence.family_synthesis import is_phase3
 from evidence.models.estimates import Direction
 
 if TYPE_CHECKING:
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def _what_studies(rows: Sequence[StudyRow]) -> str:
     k = len(rows)
-    if all(_is_phase3(r.estimate) for r in rows):
+    if all(is_phase3(r.estimate) for r in rows):
         nouns = ("phase 3 trial", "phase 3 trials")
     elif all(r.estimate.trial_id is not None for r in rows):
         nouns = ("trial", "trials")
