@@ -10,7 +10,7 @@ from django.http import Http404, JsonResponse
 
 from config.health import health
 from config.logs import request_id_var
-from trials.views import bad_request
+from public.views.errors import bad_request
 
 logger = logging.getLogger("config.requests")
 

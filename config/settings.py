@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 from config.env import env_bool, env_float, env_int, env_list, env_str
 
@@ -325,6 +326,18 @@ LOGGING = {
         # django-axes announces its version at every start-up.
         "axes": {"level": "WARNING"},
     },
+}
+
+# Each record's public page. The public app owns these URLs and the models sit below it,
+# so the mapping lives here, above both; obj.get_absolute_url() works as before (admin
+# "view on site", sitemaps, feeds, the API).
+ABSOLUTE_URL_OVERRIDES = {
+    "trials.trial": lambda t: reverse("public:trial", args=[t.url_key]),
+    "evidence.publication": lambda p: reverse("public:publication", args=[p.pk]),
+    "evidence.regulatorymilestone": lambda m: reverse("public:milestone", args=[m.pk]),
+    "evidence.outcomefamily": lambda f: f"{reverse('public:synthesis')}?family={f.slug}",
+    "evidence.safetyfinding": lambda f: f"{reverse('public:safety')}#{f.anchor}",
+    "evidence.synthesissnapshot": lambda s: reverse("public:snapshot", args=[s.pk]),
 }
 
 # Public API, feeds and data package (public/): the DRF and OpenAPI settings live with the app.

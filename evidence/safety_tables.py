@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from evidence.forest import ForestPlot, ForestRow
+from evidence.forest_rows import ForestPlot, ForestRow
 from evidence.harms import Arms, mh_risk_difference, mh_risk_ratio, mh_weights, trial_risk_ratio
 from evidence.models.estimates import Direction
 from trials.ae_tables import Cell

@@ -10,10 +10,10 @@ from rest_framework.exceptions import ValidationError
 
 from evidence.family_synthesis import synthesis_for
 from evidence.models import OutcomeFamily, Publication
-from evidence.views.synthesis import BadParameter, options_from_query
 from public import citations
 from public.api.evidence_views import filtered_publications
 from public.freshness import data_timestamp
+from public.views.synthesis import BadParameter, options_from_query
 from trials.models import Trial
 
 
@@ -76,6 +76,6 @@ def synthesis_citation(request, slug, fmt):
         return _problem(error.name, str(error))
     synthesis = synthesis_for(family, options)
     query = urlencode({"family": slug, **options.as_query()})
-    url = request.build_absolute_uri(f"{reverse('evidence:synthesis')}?{query}")
+    url = request.build_absolute_uri(f"{reverse('public:synthesis')}?{query}")
     ref = citations.synthesis_reference(synthesis, url, timezone.localdate(), data_timestamp())
     return _response(request, [ref], fmt, f"synthesis-{slug}")

@@ -26,7 +26,7 @@ def dataset(package: dict, absolute) -> dict:
     files = [(DESCRIPTOR, "application/json")]
     files += [(r["path"], "text/csv") for r in package["resources"]]
     downloads = [(data_url + name, kind) for name, kind in files]
-    trials_url = reverse("trials:list")
+    trials_url = reverse("public:trials")
     downloads += [(trials_url + "?format=csv", "text/csv")]
     downloads += [(trials_url + "?format=json", "application/json")]
     licence = package["licenses"][0]

@@ -17,9 +17,9 @@ from django.utils.feedgenerator import Atom1Feed
 from evidence.models import Publication, RegulatoryMilestone
 from evidence.snapshot_changes import pooled_changes
 from public.citations import SITE_NAME
+from public.filters import TrialFilter
 from trials.changes import public_changes
 from trials.choices import OverallStatus, label_for
-from trials.filters import TrialFilter
 from trials.models import Trial, TrialChange
 
 # Entry ids are tag URIs (RFC 4151): valid Atom ids that stay the same on any host name.
@@ -114,7 +114,7 @@ class TrialSearchFeed(AtomFeed):
         return f"{SITE_NAME}: trials matching your search"
 
     def link(self, search):
-        return reverse("trials:list") + (f"?{search.query}" if search.query else "")
+        return reverse("public:trials") + (f"?{search.query}" if search.query else "")
 
     def subtitle(self, search):
         return "New matching trials and registry changes of status, dates, enrollment, results."
@@ -184,7 +184,7 @@ class MilestoneFeed(AtomFeed):
     subtitle = "Designations, applications, votes, decisions and retractions, newest first."
 
     def link(self):
-        return reverse("evidence:milestones")
+        return reverse("public:milestones")
 
     def items(self):
         milestones = RegulatoryMilestone.objects.published().order_by("-date", "-pk")
@@ -205,7 +205,7 @@ class PublicationFeed(AtomFeed):
     subtitle = "Papers, reviews and regulatory documents as they are added."
 
     def link(self):
-        return reverse("evidence:publications")
+        return reverse("public:publications")
 
     def items(self):
         publications = Publication.objects.published().order_by(
@@ -228,7 +228,7 @@ class RetractionFeed(AtomFeed):
     subtitle = "Publications retracted, newest retraction first."
 
     def link(self):
-        return reverse("evidence:publications") + "?retraction=retracted"
+        return reverse("public:publications") + "?retraction=retracted"
 
     def items(self):
         retracted = Publication.objects.published().retracted()
@@ -252,7 +252,7 @@ class PooledResultFeed(AtomFeed):
     subtitle = "When a pooled estimate, its interval or the number of trials changed, old → new."
 
     def link(self):
-        return reverse("evidence:synthesis")
+        return reverse("public:synthesis")
 
     def items(self):
         return [

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from evidence.models import SafetyFinding
 from evidence.safety_numbers import number_lines
 from public import datapackage_tables as t
-from trials.exports import started, stream_csv
+from public.exports import started, stream_csv
 
 FILENAME = "mdma-safety-findings"
 S, INT, B, OBJ = "string", "integer", "boolean", "object"

@@ -1,4 +1,5 @@
-"""Everything the public app serves: the API and its docs, feeds, citations, the data package."""
+"""Everything the public app serves: the pages, the trial list and its exports, the API and
+its docs, feeds, citations, the data package. Paths are users' bookmarks: never change one."""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -6,10 +7,38 @@ from rest_framework.negotiation import DefaultContentNegotiation
 
 from public import citation_views, data_views, feeds, safety_data
 from public.api.base import NotFoundView
+from public.views import (
+    milestones,
+    overview,
+    publications,
+    safety,
+    site,
+    snapshots,
+    synthesis,
+    trial,
+    trial_list,
+)
 
 app_name = "public"
 
 urlpatterns = [
+    path("", overview.overview, name="overview"),
+    path("trials/", trial_list.trial_list, name="trials"),
+    path("trials/<str:key>/", trial.trial_detail, name="trial"),
+    path("milestones/", milestones.milestone_list, name="milestones"),
+    path("milestones/<int:pk>/", milestones.milestone_detail, name="milestone"),
+    path("publications/", publications.publication_list, name="publications"),
+    path("publications/<int:pk>/", publications.publication_detail, name="publication"),
+    path("evidence/", synthesis.synthesis_page, name="synthesis"),
+    path("evidence/forest.svg", synthesis.forest_svg, name="forest_svg"),
+    path("evidence/rows.csv", synthesis.rows_csv, name="rows_csv"),
+    path("evidence/rows.json", synthesis.rows_json, name="rows_json"),
+    path("evidence/snapshots/<int:pk>/", snapshots.snapshot_detail, name="snapshot"),
+    path("about/", site.about, name="about"),
+    path("report/", site.report_problem, name="report_problem"),
+    path("safety/", safety.safety_page, name="safety"),
+    path("safety/adverse-events/", safety.adverse_events_page, name="safety_adverse_events"),
+    path("safety/adverse-events/forest.svg", safety.harm_forest_svg, name="safety_harm_forest"),
     path("api/v1/", include("public.api.urls")),
     # YAML by default; JSON with Accept: application/vnd.oai.openapi+json.
     path(

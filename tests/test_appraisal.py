@@ -17,7 +17,7 @@ from evidence.models import CertaintyRating, EffectEstimate, OutcomeFamily, Risk
 from evidence.seeding import FIXTURES_DIR, load_seed
 
 FACTS = Path(__file__).resolve().parents[2] / "shared" / "facts" / "appraisal" / "appraisal.json"
-PAGE = reverse("evidence:synthesis")
+PAGE = reverse("public:synthesis")
 DOMAINS = {
     "randomisation_process": "randomisation",
     "deviations_from_intended_interventions": "deviations",
@@ -102,10 +102,10 @@ def test_seeding_again_adds_no_appraisal(seeded):
 
 
 def test_forest_svg_and_rows_csv_carry_the_risk_of_bias(client, seeded):
-    svg = client.get(reverse("evidence:forest_svg")).content.decode()
+    svg = client.get(reverse("public:forest_svg")).content.decode()
     assert svg.count('class="rob rob-low"') == 2
     assert "<title>Risk of bias: low (Sevchik et al. 2026)</title>" in svg
-    response = client.get(reverse("evidence:rows_csv"), {"include_retracted": "1"})
+    response = client.get(reverse("public:rows_csv"), {"include_retracted": "1"})
     rows = list(
         csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
     )
@@ -136,7 +136,7 @@ def test_a_draft_judgement_never_reaches_the_page_plot_or_csv(client, seeded):
         state=State.DRAFT,
     )
     assert "Draft review" not in client.get(PAGE).content.decode()
-    assert "Draft review" not in client.get(reverse("evidence:forest_svg")).content.decode()
+    assert "Draft review" not in client.get(reverse("public:forest_svg")).content.decode()
     assert [r.label for r in ptsd(exclude_high_rob=True).rows] == ["MAPP1", "MAPP2"]
 
 

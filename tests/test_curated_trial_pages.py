@@ -11,7 +11,7 @@ from trials.models import Site, Trial
 
 
 def page_text(client, key: str) -> str:
-    response = client.get(reverse("evidence:trial", args=[key]))
+    response = client.get(reverse("public:trial", args=[key]))
     assert response.status_code == 200
     text = re.sub(r"<[^>]+>", " ", response.content.decode())
     return re.sub(r"\s+", " ", html.unescape(text))
@@ -86,7 +86,7 @@ def test_the_autism_trial_has_no_unsourced_acronym(client, seeded):
 
 @pytest.mark.django_db
 def test_curated_countries_still_find_their_trials(client, seeded):
-    response = client.get(reverse("trials:list"), {"country": "IL", "format": "json"})
+    response = client.get(reverse("public:trials"), {"country": "IL", "format": "json"})
     data = json.loads(b"".join(response.streaming_content))
     ids = {t["nct_id"] for t in data["trials"]}
     assert {"NCT03537014", "NCT04077437"} <= ids

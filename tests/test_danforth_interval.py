@@ -26,7 +26,7 @@ def text_of(response) -> str:
 
 @pytest.mark.django_db
 def test_the_lsas_synthesis_page_shows_the_interval_crossing_zero(client, seeded):
-    page = text_of(client.get(reverse("evidence:synthesis"), LSAS))
+    page = text_of(client.get(reverse("public:synthesis"), LSAS))
     assert f"Its {SHOWN}." in page
     assert "1.29 (-0.07 to 2.65)" in page
     assert "SE from the reported 95% CI" in page
@@ -35,7 +35,7 @@ def test_the_lsas_synthesis_page_shows_the_interval_crossing_zero(client, seeded
 
 @pytest.mark.django_db
 def test_the_autism_trial_page_shows_the_interval_crossing_zero(client, seeded):
-    page = text_of(client.get(reverse("evidence:trial", args=["NCT02008396"])))
+    page = text_of(client.get(reverse("public:trial", args=["NCT02008396"])))
     assert (
         "this trial's Hedges' g is 1.29 (95% CI -0.07 to 2.65; SE from the reported 95% CI)" in page
     )
@@ -44,14 +44,14 @@ def test_the_autism_trial_page_shows_the_interval_crossing_zero(client, seeded):
 
 @pytest.mark.django_db
 def test_the_overview_shows_the_interval_crossing_zero(client, seeded):
-    page = text_of(client.get(reverse("evidence:overview")))
+    page = text_of(client.get(reverse("public:overview")))
     expected = "Only one estimate (Autism social anxiety) is included: no pooling."
     assert f"Social anxiety (LSAS) : {expected} Its {SHOWN}." in page
 
 
 @pytest.mark.django_db
 def test_rows_csv_gives_the_danforth_numbers_and_their_se_basis(client, seeded):
-    response = client.get(reverse("evidence:rows_csv"), LSAS)
+    response = client.get(reverse("public:rows_csv"), LSAS)
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     header, row = list(csv.reader(io.StringIO(body)))
     line = dict(zip(header, row, strict=True))

@@ -1,4 +1,4 @@
-"""The server-rendered SVG forest plot (evidence.forest).
+"""The server-rendered SVG forest plot (public.charts.forest).
 
 Positions are checked against the documented scale:
 x(v) = PLOT_LEFT + (v - low) / (high - low) * PLOT_WIDTH.
@@ -10,8 +10,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from evidence.family_synthesis import Options, synthesis_for
-from evidence.forest import PLOT_LEFT, PLOT_WIDTH, ForestPlot, ForestRow, plot_for, render_svg
+from evidence.forest_rows import ForestPlot, ForestRow, plot_for
 from evidence.models import OutcomeFamily
+from public.charts.forest import PLOT_LEFT, PLOT_WIDTH, render_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from editorial.models import State
-from evidence.funnel import egger_test
+from evidence.egger import egger_test
 from evidence.models import EffectEstimate, OutcomeFamily
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -43,7 +43,7 @@ def test_egger_test_refuses_fewer_than_three_studies():
 
 
 def test_ptsd_page_says_why_there_is_no_funnel_plot(client, seeded):
-    page = client.get(reverse("evidence:synthesis")).content.decode()
+    page = client.get(reverse("public:synthesis")).content.decode()
     assert (
         "The funnel plot and Egger's test are not shown: they need at least 10 studies and 2"
         in (page.replace("&#x27;", "'"))
@@ -67,7 +67,7 @@ def test_ten_studies_get_a_funnel_plot_with_one_point_each_and_egger(client, db)
             verified=True,
             sources="https://example.org/study",
         )
-    page = client.get(reverse("evidence:synthesis"), {"family": "ten"}).content.decode()
+    page = client.get(reverse("public:synthesis"), {"family": "ten"}).content.decode()
     [svg] = re.findall(r'<svg[^>]*class="funnel-plot".*?</svg>', page, re.S)
     circles = [c for c in ET.fromstring(svg).iter(f"{SVG}circle") if c.get("class") == "study"]
     assert len(circles) == 10

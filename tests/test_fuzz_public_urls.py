@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from trials.exports import COLUMNS
+from public.exports import COLUMNS
 
 pytestmark = pytest.mark.django_db
 

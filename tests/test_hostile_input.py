@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from trials.exports import neutralise
-from trials.filters import TrialFilter
+from public.exports import neutralise
+from public.filters import TrialFilter
 from trials.models import Trial
 
 pytestmark = pytest.mark.django_db

@@ -103,31 +103,6 @@ URL_TAG = re.compile(r"""{%\s*url\s+(['"])([^'"]+)\1""")
 TEMPLATE_TAG = re.compile(r"""{%\s*(?:include|extends)\s+(['"])([^'"]+)\1""")
 TEMPLATE_NAME = re.compile(r"^[\w./-]+\.(html|txt|svg|xml)$")
 
-# Known crossings, each to be removed by moving the page or the code up a layer. Until
-# then they are written down here, so no new one slips in unnoticed.
-ALLOWED_CROSSINGS = {
-    # The public trial page is an evidence view (it shows papers and estimates beside the
-    # registry record); Trial.get_absolute_url points at it until the public app owns it.
-    ("trials/models/trial.py", "evidence:trial"),
-    # The trial list's CSV/JSON exports link each row to that same page.
-    ("trials/exports.py", "evidence:trial"),
-    # robots.txt names the sitemap; both are wired in config/urls.py while the robots view
-    # itself lives in evidence, until the public app owns the site-wide pages.
-    ("evidence/views/site.py", "sitemap"),
-    # The trial list's "follow this search" box (feed links) is a public-app template.
-    ("templates/trials/trial_list.html", "public/_follow_search.html"),
-    # The public pages still rendered by evidence views carry the public app's "cite this"
-    # boxes; they go away when those pages move to the public app.
-    ("templates/evidence/publication_list.html", "public/_cite_publications.html"),
-    ("templates/evidence/publication_detail.html", "public/_cite_publication.html"),
-    ("templates/evidence/trial_detail.html", "public/_cite_trial.html"),
-    ("templates/evidence/synthesis.html", "public/_cite_synthesis.html"),
-    # The same pages advertise the public app's feeds and open-data downloads.
-    ("templates/evidence/synthesis.html", "public:syntheses-feed"),
-    ("templates/evidence/_synthesis_snapshots.html", "public:syntheses-feed"),
-    ("templates/evidence/safety.html", "public/_safety_open_data.html"),
-}
-
 
 def layer(app: str) -> int:
     return [*LAYERS, "config"].index(app)
@@ -210,13 +185,7 @@ def reaches_up(app: str) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("app", LAYERS[:-1])
 def test_an_app_never_reverses_or_renders_what_a_higher_one_defines(app):
-    assert set(reaches_up(app)) - ALLOWED_CROSSINGS == set()
-
-
-def test_every_allowed_crossing_still_exists():
-    # An entry left behind after its crossing is fixed would let the crossing come back.
-    found = {crossing for app in LAYERS for crossing in reaches_up(app)}
-    assert ALLOWED_CROSSINGS - found == set()
+    assert reaches_up(app) == []
 
 
 def test_the_scan_finds_urls_and_templates_of_higher_apps(tmp_path):
@@ -225,17 +194,18 @@ def test_the_scan_finds_urls_and_templates_of_higher_apps(tmp_path):
         "reverse('evidence:trial')\n"
         "redirect('/elsewhere/')\n"
         "RedirectView.as_view(pattern_name='public:docs')\n"
-        "render(request, 'trials/trial_list.html')\n"
+        "render(request, 'public/trial_list.html')\n"
         "render(request, 'no/such/template.html')\n",
         encoding="utf-8",
     )
     names, templates = python_references(sample)
     assert sorted(names) == ["evidence:trial", "public:docs"]
-    assert templates == ["trials/trial_list.html"]
+    assert templates == ["public/trial_list.html"]
     assert url_owner("evidence:trial") == "evidence"
     assert url_owner("admin:trials_trial_change") == "trials"
     assert url_owner("admin:index") == ""
     assert url_owner("sitemap") == "config"
     assert template_owner("admin/editorial/withdraw.html") == "editorial"
-    assert template_owner("trials/trial_list.html") == "trials"
+    assert template_owner("public/trial_list.html") == "public"
+    assert template_owner("evidence/_funnel.svg") == "evidence"
     assert template_owner("404.html") == ""

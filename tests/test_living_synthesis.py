@@ -18,12 +18,12 @@ from django.urls import reverse
 
 from evidence import living
 from evidence.family_synthesis import Options, synthesis_for
-from evidence.history_chart import HEIGHT, LEFT, PLOT_WIDTH, history_chart
 from evidence.meta_analysis import pool
 from evidence.models import OutcomeFamily
+from public.charts.history_chart import HEIGHT, LEFT, PLOT_WIDTH, history_chart
 from trials.models import Trial
 
-PAGE = reverse("evidence:synthesis")
+PAGE = reverse("public:synthesis")
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -172,9 +172,9 @@ def test_page_draws_the_cumulative_forest_and_the_history_chart(client, seeded):
 
 
 def test_forest_svg_and_rows_csv_name_the_interval_method(client, seeded):
-    svg = client.get(reverse("evidence:forest_svg"), {"ci": "hk_adhoc"}).content.decode()
+    svg = client.get(reverse("public:forest_svg"), {"ci": "hk_adhoc"}).content.decode()
     assert "Pooled (REML, HKSJ ad hoc CI)" in svg
-    response = client.get(reverse("evidence:rows_csv"), {"method": "DL"})
+    response = client.get(reverse("public:rows_csv"), {"method": "DL"})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
     assert {(r["pooling_method"], r["interval_method"]) for r in rows} == {("DL", "wald")}

@@ -120,10 +120,10 @@ def test_an_unreadable_source_fails_cleanly_and_writes_nothing(db, tmp_path):
 
 
 def test_metapsy_source_pools_one_comparison_per_trial_with_the_attribution(client, imported):
-    page = client.get(reverse("evidence:synthesis"), {"source": "metapsy"}).content.decode()
+    page = client.get(reverse("public:synthesis"), {"source": "metapsy"}).content.decode()
     assert METAPSY_ATTRIBUTION in page
     assert "Across 6 trials (242 participants)" in page
-    response = client.get(reverse("evidence:rows_csv"), {"source": "metapsy"})
+    response = client.get(reverse("public:rows_csv"), {"source": "metapsy"})
     rows = list(
         csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
     )
@@ -134,12 +134,12 @@ def test_metapsy_source_pools_one_comparison_per_trial_with_the_attribution(clie
     # Shown on the family's direction (higher favours MDMA): the sign of -0.771 is reversed.
     assert float(by_trial["NCT03537014"]["estimate"]) == pytest.approx(0.771195, abs=1e-6)
     assert {r["data_source"] for r in rows} == {METAPSY_ATTRIBUTION}
-    svg = client.get(reverse("evidence:forest_svg"), {"source": "metapsy"}).content.decode()
+    svg = client.get(reverse("public:forest_svg"), {"source": "metapsy"}).content.decode()
     assert METAPSY_ATTRIBUTION in svg
 
 
 def test_the_curated_source_stays_the_default_and_never_mixes(client, imported):
-    rows = client.get(reverse("evidence:rows_csv")).streaming_content
+    rows = client.get(reverse("public:rows_csv")).streaming_content
     body = b"".join(rows).decode("utf-8-sig")
     assert METAPSY_ATTRIBUTION not in body
-    assert client.get(reverse("evidence:synthesis"), {"source": "both"}).status_code == 400
+    assert client.get(reverse("public:synthesis"), {"source": "both"}).status_code == 400

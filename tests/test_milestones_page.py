@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from editorial.models import State
-from evidence.charts import TimelinePoint, timeline_svg
 from evidence.models import RegulatoryMilestone
+from public.charts.timeline import TimelinePoint, timeline_svg
 
 pytestmark = pytest.mark.django_db
 

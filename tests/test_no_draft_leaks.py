@@ -51,11 +51,11 @@ def leaky(seeded):
 @pytest.mark.parametrize(
     "url",
     [
-        reverse("evidence:synthesis"),
-        reverse("evidence:rows_csv"),
-        reverse("evidence:rows_json"),
-        reverse("evidence:forest_svg"),
-        reverse("evidence:overview"),
+        reverse("public:synthesis"),
+        reverse("public:rows_csv"),
+        reverse("public:rows_json"),
+        reverse("public:forest_svg"),
+        reverse("public:overview"),
     ],
 )
 def test_no_synthesis_page_or_export_shows_the_draft_trial_or_paper(client, leaky, url):
@@ -101,8 +101,8 @@ def test_withdrawing_a_trial_takes_its_estimate_out_and_its_page_says_so(
 
     synthesis = synthesis_for(OutcomeFamily.objects.get(slug="ptsd-clinician-rated"))
     assert [row.label for row in synthesis.rows] == ["MAPP1"]
-    assert "MAPP2" not in body(client.get(reverse("evidence:rows_csv"), PTSD))
-    page = client.get(reverse("evidence:trial", args=["NCT04077437"]))
+    assert "MAPP2" not in body(client.get(reverse("public:rows_csv"), PTSD))
+    page = client.get(reverse("public:trial", args=["NCT04077437"]))
     assert page.status_code == 410
     assert "Its 2 effect estimates are no longer used in any evidence synthesis" in body(page)
 
@@ -116,5 +116,5 @@ def test_withdrawing_a_paper_takes_its_estimates_out_and_its_page_says_so(
 
     synthesis = synthesis_for(OutcomeFamily.objects.get(slug="ptsd-clinician-rated"))
     assert [row.label for row in synthesis.rows] == ["MAPP2"]
-    page = client.get(reverse("evidence:publication", args=[paper.pk]))
+    page = client.get(reverse("public:publication", args=[paper.pk]))
     assert "Its 1 effect estimate is no longer used in any evidence synthesis" in body(page)

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from evidence.charts import Bar, bar_chart_svg
 from evidence.models import RegulatoryMilestone
+from public.charts.bars import Bar, bar_chart_svg
 from tests.factories import make_trial
 
 pytestmark = pytest.mark.django_db

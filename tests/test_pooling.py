@@ -252,7 +252,7 @@ def test_trial_syntheses_give_the_trials_estimate_weight_and_pooled_result(seede
     assert item.family.slug == "ptsd-clinician-rated"
     assert item.row.weight == pytest.approx(w1 / (w1 + w2))
     assert item.synthesis.result.k == 2
-    html = render_to_string("evidence/_trial_synthesis.html", {"syntheses": [item]})
+    html = render_to_string("public/_trial_synthesis.html", {"syntheses": [item]})
     assert "45.5% of the weight in the pooled estimate of 0.79 (95% CI 0.50 to 1.08)" in html
 
 
@@ -261,7 +261,7 @@ def test_trial_synthesis_partials_render_nothing_without_syntheses(seeded):
     assert len(trial_syntheses(mapp2)) == 2
     assert trial_syntheses(Trial.objects.get(slug="mp-1")) == []
     for name in ("_trial_synthesis.html", "_overview_synthesis.html"):
-        assert render_to_string(f"evidence/{name}", {"syntheses": []}).strip() == ""
+        assert render_to_string(f"public/{name}", {"syntheses": []}).strip() == ""
 
 
 def test_overview_gives_the_headline_sentence_of_each_family(seeded):
@@ -271,7 +271,7 @@ def test_overview_gives_the_headline_sentence_of_each_family(seeded):
         "functional-impairment-sds",
         "social-anxiety-lsas",
     ]
-    html = render_to_string("evidence/_overview_synthesis.html", {"syntheses": syntheses})
+    html = render_to_string("public/_overview_synthesis.html", {"syntheses": syntheses})
     assert "Across 2 phase 3 trials (194 participants)" in html
 
 

@@ -23,7 +23,7 @@ def csv_lines(response) -> dict[str, dict[str, str]]:
 
 @pytest.mark.django_db
 def test_rows_csv_gives_the_retraction_date_and_reason(client, seeded):
-    rows = csv_lines(client.get(reverse("evidence:rows_csv"), WITH_RETRACTED))
+    rows = csv_lines(client.get(reverse("public:rows_csv"), WITH_RETRACTED))
     pooled = rows["Pooled phase 2 (Mithoefer 2019)"]
     assert (pooled["retracted_on"], pooled["retraction_reason"]) == ("2024-08-10", REASON)
     assert (rows["MAPP1"]["retracted_on"], rows["MAPP1"]["retraction_reason"]) == ("", "")
@@ -31,7 +31,7 @@ def test_rows_csv_gives_the_retraction_date_and_reason(client, seeded):
 
 @pytest.mark.django_db
 def test_rows_json_gives_the_retraction_and_the_warning(client, seeded):
-    data = client.get(reverse("evidence:rows_json"), WITH_RETRACTED).json()
+    data = client.get(reverse("public:rows_json"), WITH_RETRACTED).json()
     rows = {row["study"]: row for row in data["rows"]}
     assert rows["Pooled phase 2 (Mithoefer 2019)"]["retracted_on"] == "2024-08-10"
     assert rows["Pooled phase 2 (Mithoefer 2019)"]["retraction_reason"] == REASON
@@ -41,7 +41,7 @@ def test_rows_json_gives_the_retraction_and_the_warning(client, seeded):
 
 @pytest.mark.django_db
 def test_the_downloaded_forest_plot_marks_the_retracted_row(client, seeded):
-    root = ET.fromstring(client.get(reverse("evidence:forest_svg"), WITH_RETRACTED).content)
+    root = ET.fromstring(client.get(reverse("public:forest_svg"), WITH_RETRACTED).content)
     marks = {}
     for group in root.iter(f"{SVG}g"):
         if group.get("class") == "study":
@@ -56,13 +56,13 @@ def test_the_downloaded_forest_plot_marks_the_retracted_row(client, seeded):
 
 @pytest.mark.django_db
 def test_the_page_shows_the_warning_and_the_dagger(client, seeded):
-    page = client.get(reverse("evidence:synthesis"), WITH_RETRACTED).content.decode()
+    page = client.get(reverse("public:synthesis"), WITH_RETRACTED).content.decode()
     assert WARNING in page
     assert "† retracted" in page  # in the on-screen plot and the table
 
 
 @pytest.mark.django_db
 def test_the_default_synthesis_has_no_retraction_warning(client, seeded):
-    data = client.get(reverse("evidence:rows_json"), {"family": "ptsd-clinician-rated"}).json()
+    data = client.get(reverse("public:rows_json"), {"family": "ptsd-clinician-rated"}).json()
     assert "retracted" not in data["summary"]
     assert all(row["retracted_on"] == "" for row in data["rows"])

@@ -63,9 +63,9 @@ def test_snapshot_page_has_a_permanent_url_and_a_dated_citation(client, seeded):
     assert re.search(rf"@misc\{{mdma-evidence-snapshot-{snapshot.pk},", page)
     assert f"date = {{{day.isoformat()}}}" in page
     assert f"http://testserver/evidence/snapshots/{snapshot.pk}/" in page
-    listing = client.get(reverse("evidence:synthesis")).content.decode()
+    listing = client.get(reverse("public:synthesis")).content.decode()
     assert f'href="{snapshot.get_absolute_url()}"' in listing
 
 
 def test_an_unknown_snapshot_is_404(client, db):
-    assert client.get(reverse("evidence:snapshot", args=[999])).status_code == 404
+    assert client.get(reverse("public:snapshot", args=[999])).status_code == 404

@@ -14,9 +14,9 @@ from django.urls import reverse
 from editorial.models import State
 from evidence.models import EffectEstimate, OutcomeFamily, Publication
 
-PAGE = reverse("evidence:synthesis")
-SVG_URL = reverse("evidence:forest_svg")
-CSV_URL = reverse("evidence:rows_csv")
+PAGE = reverse("public:synthesis")
+SVG_URL = reverse("public:forest_svg")
+CSV_URL = reverse("public:rows_csv")
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -239,3 +239,19 @@ def test_page_issues_a_constant_number_of_queries(client, seeded):
         response = client.get(PAGE, {"include_retracted": "1"})
     assert "Across 23 studies" in summary(response)
     assert len(after) == len(before)
+
+
+DOWNLOADS = [SVG_URL, CSV_URL, reverse("public:rows_json")]
+
+
+@pytest.mark.parametrize("url", DOWNLOADS)
+def test_each_download_is_not_found_before_any_family_is_curated(client, db, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", DOWNLOADS)
+def test_each_download_names_a_bad_parameter_and_only_answers_get(client, seeded, url):
+    response = client.get(url, {"family": "no-such-family"})
+    assert response.status_code == 400
+    assert "no-such-family" in text_of(response)
+    assert client.post(url).status_code == 405

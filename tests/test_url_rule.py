@@ -74,7 +74,7 @@ def test_a_publication_page_links_only_its_http_addresses(client):
         state="published",
     )
     record.save()
-    page = client.get(reverse("evidence:publication", args=[record.pk])).content.decode()
+    page = client.get(reverse("public:publication", args=[record.pk])).content.decode()
     assert 'href="https://example.org/paper"' in page
     assert 'href="https://example.org/notice"' in page
     assert "javascript:" not in page

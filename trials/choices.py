@@ -51,6 +51,15 @@ class PhaseCode(models.TextChoices):
         return "phase not applicable" if self is PhaseCode.NA else self.label.lower()
 
 
+# The trial list's words for each phase code and results state (filters and facets).
+PHASE_CHOICES = [(phase.value, phase.in_words) for phase in PhaseCode]
+HAS_RESULTS_CHOICES = [
+    ("true", "with posted results"),
+    ("false", "registry says none posted"),
+    ("unknown", "results status not known"),
+]
+
+
 class Allocation(models.TextChoices):
     RANDOMIZED = "RANDOMIZED", "Randomized"
     NON_RANDOMIZED = "NON_RANDOMIZED", "Non-randomized"

@@ -10,13 +10,10 @@ import pycountry
 from django.db.models import Count
 from django.http import QueryDict
 
-from trials.choices import OverallStatus, StudyType, label_for
-from trials.filters import HAS_RESULTS_CHOICES, PHASE_CHOICES, TrialFilter
+from trials.choices import HAS_RESULTS_CHOICES, PHASE_CHOICES, OverallStatus, StudyType, label_for
 from trials.models import FacetKind, Phase, Trial, TrialFacetValue
 
 MAX_CONDITION_OPTIONS = 15
-# Parameters that narrow the list (the others only order or page it).
-FILTERS = set(TrialFilter.base_filters) - {"sort"}
 
 
 @dataclass
@@ -54,21 +51,28 @@ def option_label(param: str, value: str) -> str:
     return value
 
 
-def _facet_rows(params: QueryDict, facet: str):
-    """The published trials' rows of one facet, under every filter except its own."""
+def _facet_rows(params: QueryDict, facet: str, filterset_class):
+    """The published trials' rows of one facet, under every filter except its own.
+
+    ``filterset_class`` is the list's FilterSet, passed in because it lives in the public
+    app above this one; its parameters other than "sort" narrow the list."""
+    filters = set(filterset_class.base_filters) - {"sort"}
     rows = TrialFacetValue.objects.filter(facet=facet, published=True)
     others = params.copy()
     others.pop(facet, None)
-    if any(v.strip() for name, values in others.lists() if name in FILTERS for v in values):
-        trials = TrialFilter(others, queryset=Trial.objects.published()).qs.order_by()
+    if any(v.strip() for name, values in others.lists() if name in filters for v in values):
+        trials = filterset_class(others, queryset=Trial.objects.published()).qs.order_by()
         rows = rows.filter(trial__in=trials.values("pk"))
     return rows
 
 
-def facet_counts(params: QueryDict) -> dict[str, dict[str, int]]:
+def facet_counts(params: QueryDict, filterset_class) -> dict[str, dict[str, int]]:
     """Published trials per value of each facet, all six facets in one query."""
     parts = [
-        _facet_rows(params, facet).values("facet", "value").annotate(n=Count("pk")).order_by()
+        _facet_rows(params, facet, filterset_class)
+        .values("facet", "value")
+        .annotate(n=Count("pk"))
+        .order_by()
         for facet in FacetKind.values
     ]
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FacetKind.values}
@@ -77,7 +81,7 @@ def facet_counts(params: QueryDict) -> dict[str, dict[str, int]]:
     return counts
 
 
-def trial_facets(params: QueryDict) -> list[Facet]:
+def trial_facets(params: QueryDict, filterset_class) -> list[Facet]:
     """The facets shown beside the list of published trials; ``params`` must be valid."""
     selected = {name: params.getlist(name) for name in params}
 
@@ -99,7 +103,7 @@ def trial_facets(params: QueryDict) -> list[Facet]:
             ]
         return result
 
-    counts = facet_counts(params)
+    counts = facet_counts(params, filterset_class)
     phase_rows = [
         (code, label, counts["phase"][code])
         for code, label in Phase.objects.order_by("order").values_list("code", "label")

@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from editorial.models import (
@@ -66,9 +65,6 @@ class OutcomeFamily(models.Model):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("evidence:synthesis") + f"?family={self.slug}"
 
     @property
     def measure_names(self) -> list[str]:

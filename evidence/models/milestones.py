@@ -1,7 +1,6 @@
 """Regulatory and other dated milestones: designations, votes, decisions, retractions."""
 
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from editorial.models import (
@@ -67,9 +66,6 @@ class RegulatoryMilestone(Editorial):
 
     def __str__(self):
         return f"{self.when}: {self.title}"
-
-    def get_absolute_url(self):
-        return reverse("evidence:milestone", args=[self.pk])
 
     @property
     def when(self) -> PartialDate:

@@ -1,7 +1,6 @@
 """Papers, reviews, regulatory documents and news, with their retraction status."""
 
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from editorial.models import (
@@ -83,9 +82,6 @@ class Publication(Editorial):
     def __str__(self):
         who = self.first_author or "Anon."
         return f"{who} {self.year or ''}: {self.title[:80]}".strip()
-
-    def get_absolute_url(self):
-        return reverse("evidence:publication", args=[self.pk])
 
     @property
     def author_list(self) -> list[str]:

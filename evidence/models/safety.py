@@ -7,7 +7,6 @@ them field by field.
 
 from django.db import models
 from django.db.models import Prefetch
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from editorial.models import (
@@ -131,9 +130,6 @@ class SafetyFinding(Editorial):
 
     def __str__(self):
         return self.seed_key or self.statement[:80]
-
-    def get_absolute_url(self):
-        return reverse("evidence:safety") + f"#{self.anchor}"
 
     @property
     def anchor(self) -> str:

@@ -1,7 +1,6 @@
 """Citable snapshots: a family's default synthesis as it stood when its inputs changed."""
 
 from django.db import models
-from django.urls import reverse
 
 
 class SynthesisSnapshot(models.Model):
@@ -26,6 +25,3 @@ class SynthesisSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.family}: {self.taken_at:%Y-%m-%d}"
-
-    def get_absolute_url(self):
-        return reverse("evidence:snapshot", args=[self.pk])

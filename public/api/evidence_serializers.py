@@ -108,7 +108,7 @@ def estimate_page(estimate) -> str:
     source = estimate.source_publication
     if source is not None and source.is_published:
         return source.get_absolute_url()
-    return reverse("evidence:synthesis")
+    return reverse("public:synthesis")
 
 
 class EstimateSerializer(EditorialFields, serializers.ModelSerializer):

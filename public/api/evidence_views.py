@@ -16,7 +16,6 @@ from evidence.models import (
     RegulatoryMilestone,
     RetractionStatus,
 )
-from evidence.views.milestones import milestone_filter_errors
 from public.api.base import PublicView, problems
 from public.api.evidence_serializers import (
     EstimateSerializer,
@@ -26,6 +25,7 @@ from public.api.evidence_serializers import (
 )
 from public.api.http import Gone
 from public.api.trial_views import withdrawn_detail
+from public.views.milestones import milestone_filter_errors
 from trials.models import Trial
 
 

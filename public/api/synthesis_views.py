@@ -12,12 +12,12 @@ from rest_framework.response import Response
 from evidence.family_synthesis import BOOLEAN_OPTIONS, Options, synthesis_for
 from evidence.meta_analysis import METHODS
 from evidence.models import OutcomeFamily
-from evidence.views.synthesis import FALSE_WORDS, TRUE_WORDS, options_from_query
-from evidence.views.synthesis import BadParameter as BadSynthesisParameter
 from public.api.base import PublicView, problems
 from public.api.evidence_serializers import EstimateSerializer, FamilySerializer
 from public.api.http import BadParameter
 from public.api.links import absolute
+from public.views.synthesis import FALSE_WORDS, TRUE_WORDS, options_from_query
+from public.views.synthesis import BadParameter as BadSynthesisParameter
 
 
 class PooledSerializer(serializers.Serializer):
@@ -105,7 +105,7 @@ def synthesis_data(synthesis, context) -> dict:
         "result": _result(synthesis),
         "rows": rows,
         "excluded": [{"estimate": e.estimate, "reason": e.reason} for e in synthesis.excluded],
-        "url": absolute(context, f"{reverse('evidence:synthesis')}?{query}"),
+        "url": absolute(context, f"{reverse('public:synthesis')}?{query}"),
     }
 
 

@@ -15,7 +15,7 @@ from public.api.trial_detail import (
     trial_list_queryset,
 )
 from public.api.trial_serializers import TrialSummarySerializer
-from trials.filters import TrialFilter
+from public.filters import TrialFilter
 from trials.models import ImportRun, Trial
 
 

@@ -6,7 +6,6 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
-from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -223,9 +222,6 @@ class Trial(RegistryFacts, Editorial):
     def __str__(self):
         label = self.acronym or self.brief_title
         return f"{self.nct_id} {label}" if self.nct_id else label
-
-    def get_absolute_url(self):
-        return reverse("evidence:trial", args=[self.url_key])
 
     @property
     def url_key(self) -> str:

@@ -1,0 +1,147 @@
+"""The trial page: registry data beside the evidence about it."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from evidence.models import EffectEstimate, Publication, RegulatoryMilestone, SafetyFinding
+from evidence.synthesis_summary import trial_syntheses
+from public.views.public import freshness, withdrawn_response
+from public.views.trial_flow import FLOW_AND_BASELINE_PREFETCH, baseline_table, flow_table
+from trials.ae_tables import adverse_event_section
+from trials.changes import public_changes
+from trials.models import AdverseEvent, Arm, ResultOutcome, Trial
+from trials.registry_labels import measure_label, outcome_type_label
+
+
+def _cell(measurement) -> str:
+    value = measurement.value_raw or "—"
+    if measurement.spread_raw:
+        return f"{value} ({measurement.spread_raw})"
+    if measurement.lower_raw or measurement.upper_raw:
+        return f"{value} ({measurement.lower_raw} to {measurement.upper_raw})"
+    return value
+
+
+def results_table(outcome) -> dict:
+    """One posted outcome as a table: a column per group, a row per class/category."""
+    groups = list(outcome.groups.all())
+    rows: dict[tuple[str, str], dict[int, str]] = {}
+    for m in outcome.measurements.all():
+        rows.setdefault((m.class_title, m.category), {})[m.group_id] = _cell(m)
+    titles = {g.code: g.title or g.code for g in groups}
+    analyses = [
+        {
+            "groups": ", ".join(titles.get(code, code) for code in a.group_codes)
+            or a.groups_description,
+            "estimate": " ".join(p for p in (a.param_type, a.param_value_raw) if p),
+            "ci": (
+                f"{a.ci_pct_raw or a.ci_pct or ''}% CI {a.ci_lower_raw} to {a.ci_upper_raw}"
+                if a.ci_lower_raw or a.ci_upper_raw
+                else ""
+            ),
+            "p_value": a.p_value_raw,
+            "method": a.statistical_method,
+        }
+        for a in outcome.analyses.all()
+    ]
+    return {
+        "outcome": outcome,
+        "kind": outcome_type_label(outcome.outcome_type),
+        # Primary outcomes start open; the rest fold to their summary line.
+        "open": outcome.outcome_type in ("PRIMARY", ""),
+        # The summary line's parts, only those the registry gives ("Primary outcome. ." no more).
+        "meta": [
+            part
+            for part in (
+                measure_label(outcome.param_type, outcome.dispersion_type, outcome.unit_of_measure),
+                f"Time frame: {outcome.time_frame}" if outcome.time_frame else "",
+            )
+            if part
+        ],
+        "groups": groups,
+        "rows": [
+            {
+                "label": " · ".join(p for p in key if p),
+                "cells": [cells.get(g.pk, "") for g in groups],
+            }
+            for key, cells in rows.items()
+        ],
+        "analyses": analyses,
+    }
+
+
+def _trial_queryset():
+    return (
+        Trial.objects.publicly_addressable()
+        # The page shows the parsed fields, never the stored raw record or search index.
+        .defer("raw_json", "search_text", "search_vector")
+        .select_related("lead_sponsor", "adverse_event_report", "curated_facts")
+        .select_related("participant_flow", "baseline")
+        .prefetch_related(
+            "phases",
+            "conditions",
+            "collaborators",
+            "identifiers",
+            "sites",
+            "outcome_measures",
+            "adverse_event_groups",
+            *FLOW_AND_BASELINE_PREFETCH,
+            Prefetch("adverse_events", queryset=AdverseEvent.objects.prefetch_related("counts")),
+            Prefetch("arms", queryset=Arm.objects.prefetch_related("interventions")),
+            "interventions",
+            Prefetch(
+                "result_outcomes",
+                queryset=ResultOutcome.objects.prefetch_related(
+                    "groups", "measurements", "analyses"
+                ),
+            ),
+            Prefetch(
+                "publications",
+                queryset=Publication.objects.published().order_by("-year", "first_author"),
+            ),
+            Prefetch("milestones", queryset=RegulatoryMilestone.objects.published()),
+            Prefetch(
+                "safety_findings",
+                queryset=SafetyFinding.objects.published().prefetch_related(
+                    Prefetch("publications", queryset=Publication.objects.published())
+                ),
+            ),
+            Prefetch(
+                "effect_estimates",
+                queryset=EffectEstimate.objects.public_evidence().select_related(
+                    "source_publication"
+                ),
+            ),
+        )
+    )
+
+
+@require_safe
+def trial_detail(request, key):
+    trial = _trial_queryset().by_key(key)
+    if trial is None:
+        raise Http404("No published trial has this id.")
+    if key != trial.url_key:
+        # A former NCT id or a lower-case id still works, but the address shown is canonical.
+        return redirect(trial, permanent=True)
+    if trial.is_withdrawn:
+        return withdrawn_response(request, trial, str(trial))
+    publications = list(trial.publications.all())
+    context = {
+        "trial": trial,
+        "publications": publications,
+        "retracted": [p for p in publications if p.is_retracted],
+        "milestones": trial.milestones.all(),
+        "estimates": trial.effect_estimates.all(),
+        "results": [results_table(o) for o in trial.result_outcomes.all()],
+        "flow": flow_table(trial),
+        "baseline": baseline_table(trial),
+        "changes": public_changes(trial),
+        "trial_syntheses": trial_syntheses(trial),
+        **adverse_event_section(trial),
+        "safety_findings": trial.safety_findings.all(),
+        **freshness(),
+    }
+    return render(request, "public/trial_detail.html", context)

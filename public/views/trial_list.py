@@ -1,0 +1,217 @@
+"""The public trial list: filters, facets, pagination and exports (?format=csv|json).
+
+Bad parameters answer 400 with a page naming each one and why. A page number past
+the last page answers 404 with a link to the last page (not a silent redirect, so a
+shared link that went stale says so).
+"""
+
+import re
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from public import exports
+from public.filters import (
+    DEFAULT_SORT,
+    HAS_RESULTS_CHOICES,
+    PHASE_CHOICES,
+    SORT_CHOICES,
+    TrialFilter,
+)
+from public.views.errors import bad_request
+from trials import search
+from trials.choices import OverallStatus, StudyType, label_for
+from trials.datacache import versioned
+from trials.facets import country_name, trial_facets
+from trials.models import Arm, Site, Trial
+
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+FORMATS = ("", "html", "csv", "json")
+NOT_FILTERS = {"sort", "page", "page_size", "format"}
+# ASCII digits only: str.isdigit() also accepts "²" and "①", which int() refuses.
+DIGITS = re.compile(r"[0-9]+")
+
+
+def _positive_int(params, name, default, maximum=None):
+    raw = params.get(name, "").strip()
+    if not raw:
+        return default, None
+    if not DIGITS.fullmatch(raw) or int(raw) < 1:
+        return None, f"“{raw[:50]}” is not a whole number of 1 or more."
+    if maximum is not None and int(raw) > maximum:
+        return None, f"{raw} is too many; at most {maximum} trials fit on a page."
+    return int(raw), None
+
+
+def _describe(name, value, cleaned) -> str:
+    """A filter value in words, for the sentence above the results."""
+    labels = {
+        "phase": dict(PHASE_CHOICES),
+        "has_results": dict(HAS_RESULTS_CHOICES),
+    }
+    if name == "phase":
+        return labels["phase"].get(value.upper(), value)
+    if name == "status":
+        return label_for(OverallStatus, value.upper()).lower()
+    if name == "study_type":
+        return label_for(StudyType, value.upper()).lower()
+    if name == "country":
+        return f"in {country_name(value.upper())}"
+    if name == "has_results":
+        return labels["has_results"].get(value, value)
+    return {
+        "q": f"matching “{value}”",
+        "sponsor": f"sponsored by {value}",
+        "intervention": f"intervention “{value}”",
+        # The registry's start date, actual or estimated: the list shows which.
+        "start_after": f"start date (actual or estimated) {value} or later",
+        "start_before": f"start date (actual or estimated) {value} or earlier",
+        "min_enrollment": f"at least {value} participants",
+        "max_enrollment": f"at most {value} participants",
+        "min_dose_mg": f"an arm's initial dose reaching {value} mg",
+        "max_dose_mg": f"an arm's initial dose down to {value} mg or less",
+    }.get(name, value)
+
+
+def active_filters(params, cleaned) -> list[dict]:
+    """Each active filter value in words, with the query string that removes it."""
+    active = []
+    for name in TrialFilter.base_filters:
+        if name in NOT_FILTERS:
+            continue
+        for value in params.getlist(name):
+            if not value.strip():
+                continue
+            remaining = params.copy()
+            remaining.setlist(name, [v for v in params.getlist(name) if v != value])
+            for key in ("page", "format"):
+                remaining.pop(key, None)
+            active.append(
+                {"text": _describe(name, value.strip(), cleaned), "query": remaining.urlencode()}
+            )
+    return active
+
+
+def _list_queryset(queryset):
+    return (
+        queryset.for_list()
+        .select_related("curated_facts")
+        .prefetch_related(
+            "phases",
+            "conditions",
+            Prefetch("sites", queryset=Site.objects.only("trial", "country_code", "country")),
+            Prefetch("arms", queryset=Arm.objects.only("trial", "order", *Arm.DOSE_FIELDS)),
+        )
+    )
+
+
+def _filter_key(params) -> list:
+    """The filter parameters, in a stable order, as part of a cache key."""
+    return sorted((name, values) for name, values in params.lists() if name not in NOT_FILTERS)
+
+
+def _with(params, **values) -> str:
+    """The query string with some parameters replaced (and the page reset)."""
+    query = params.copy()
+    query.pop("page", None)
+    for name, value in values.items():
+        query[name] = value
+    return query.urlencode()
+
+
+def canonical_query(params) -> str | None:
+    """The query without empty fields and form defaults, or None when no field is empty.
+
+    The filter form submits every field; a shared link should carry only what was chosen.
+    """
+    if all(v.strip() for _, values in params.lists() for v in values):
+        return None
+    clean = params.copy()
+    for name, values in params.lists():
+        kept = [v for v in values if v.strip()]
+        if kept:
+            clean.setlist(name, kept)
+        else:
+            del clean[name]
+    # The form also sends its defaults; they say nothing in a shared link.
+    default_sort = "relevance" if clean.get("q") else DEFAULT_SORT
+    for name, value in {"sort": default_sort, "page_size": str(DEFAULT_PAGE_SIZE)}.items():
+        if clean.getlist(name) == [value]:
+            del clean[name]
+    return clean.urlencode()
+
+
+@require_safe
+def trial_list(request):
+    params = request.GET
+    canonical = canonical_query(params)
+    if canonical is not None:
+        return redirect(f"{request.path}?{canonical}" if canonical else request.path)
+    published = Trial.objects.published()
+    filterset = TrialFilter(params, queryset=published)
+    errors = filterset.clean_errors()
+    page_number, message = _positive_int(params, "page", 1)
+    if message:
+        errors["page"] = [message]
+    page_size, message = _positive_int(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    if message:
+        errors["page_size"] = [message]
+    fmt = params.get("format", "")
+    if fmt not in FORMATS:
+        errors["format"] = [f"“{fmt[:50]}” is not an export format; use csv or json."]
+    if errors:
+        return bad_request(request, errors)
+
+    trials = filterset.sorted_qs()
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    if fmt == "csv":
+        return exports.csv_response(trials, base_url)
+    if fmt == "json":
+        query = params.copy()
+        query.pop("format", None)
+        return exports.json_response(trials, base_url, query.urlencode())
+
+    paginator = Paginator(_list_queryset(trials), page_size)
+    # The count and the facets depend only on the filters and the data: shared cache.
+    filters = _filter_key(params)
+    paginator.count = versioned("trial-count", filters, trials.count)
+    if page_number > paginator.num_pages:
+        last = params.copy()
+        last["page"] = str(paginator.num_pages)
+        return bad_request(
+            request,
+            {
+                "page": [
+                    f"There is no page {page_number}: these filters give "
+                    f"{paginator.num_pages} page(s)."
+                ]
+            },
+            status=404,
+            last_query=last.urlencode(),
+        )
+    page = paginator.page(page_number)
+    q = filterset.form.cleaned_data.get("q")
+    suggestion = None
+    if q and not paginator.count:
+        suggestion = search.suggest(q, search.vocabulary(published))
+    export_query = params.copy()
+    export_query.pop("page", None)
+    export_query.pop("page_size", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "trials": page.object_list,
+        "count": paginator.count,
+        "active": active_filters(params, filterset.form.cleaned_data),
+        "facets": versioned("trial-facets", filters, lambda: trial_facets(params, TrialFilter)),
+        "sort_choices": SORT_CHOICES,
+        "sort": filterset.sort_key,
+        "page_size": page_size,
+        "export_query": export_query.urlencode(),
+        "suggestion": suggestion,
+        "suggestion_query": _with(params, q=suggestion) if suggestion else "",
+    }
+    return render(request, "public/trial_list.html", context)
