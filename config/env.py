@@ -31,28 +31,24 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_float(name: str, default: float, minimum: float = 0.0) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
-    if value != value or value < minimum:
-        raise ImproperlyConfigured(f"{name}={raw!r} must be a number >= {minimum}.")
-    return value
+    return _env_number(name, default, minimum, float, "a number")
 
 
 def env_int(name: str, default: int, minimum: int = 0) -> int:
+    return _env_number(name, default, minimum, int, "a whole number")
+
+
+def _env_number(name: str, default, minimum, convert, kind: str):
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        value = int(raw)
+        value = convert(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name}={raw!r} must be >= {minimum}.")
+        raise ImproperlyConfigured(f"{name}={raw!r} is not {kind}.") from None
+    # value != value is NaN, which float() accepts and no setting can use.
+    if value != value or value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be {kind} >= {minimum}.")
     return value
 
 

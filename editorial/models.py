@@ -185,6 +185,21 @@ class Editorial(models.Model):
         self.withdrawn_at = when or timezone.now()
 
 
+SEED_KEY_HELP = "Stable key of a record loaded from fixtures/, so seeding twice adds nothing."
+
+
+def seed_key_field(field_class=models.SlugField, help_text: str = SEED_KEY_HELP):
+    """The key a record loaded from fixtures/ keeps, so seeding twice adds nothing."""
+    return field_class(
+        max_length=80, unique=True, null=True, blank=True, editable=False, help_text=help_text
+    )
+
+
+def publish_permission(model_name: str, records: str) -> tuple[str, str]:
+    """The permission to move a curated model's records through the workflow."""
+    return (f"publish_{model_name}", f"Can publish, unpublish and withdraw {records}")
+
+
 def has_source_constraint(name: str, condition=None) -> models.CheckConstraint:
     """A database rule that a curated row always carries a source."""
     rule = ~models.Q(sources="")

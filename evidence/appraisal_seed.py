@@ -24,7 +24,7 @@ ROB_FIELDS = {
     "selection_of_the_reported_result": "selection",
     "overall": "overall",
 }
-ROB_WORDS = {label.lower(): value for value, label in RobJudgement.choices}
+ROB_CODE_OF_WORD = {label.lower(): value for value, label in RobJudgement.choices}
 GRADE_FIELDS = {
     "risk of bias": "risk_of_bias",
     "inconsistency": "inconsistency",
@@ -73,7 +73,7 @@ def _matching_estimate(trial: Trial | None, outcome: str) -> EffectEstimate | No
 def rob_fields(item: dict) -> dict:
     """The RoB 2 model fields of one appraisal item (pure: no database)."""
     domains = {
-        ROB_FIELDS[key]: ROB_WORDS[value.lower()] if value else ""
+        ROB_FIELDS[key]: ROB_CODE_OF_WORD[value.lower()] if value else ""
         for key, value in item["rob2"].items()
     }
     summary = item.get("domain_summary_across_studies")

@@ -1,4 +1,4 @@
-"""The numerical core of `evidence.synthesis.pool`: tau² estimators and intervals.
+"""The numerical core of `evidence.meta_analysis.pool`: tau² estimators and intervals.
 
 Pure numpy/scipy functions on arrays of estimates `y` and within-study
 variances `v`. Every tau² is floored at 0 (a negative variance means "no
@@ -182,17 +182,11 @@ def fit(y: np.ndarray, v: np.ndarray, method: str, ci: str, level: float) -> dic
     w = 1 / (v + tau2)
     mu = float(w @ y / w.sum())
     se, df, critical = summary_interval(y, w, mu, ci, level)
-    statistic, p_value = no_effect_test(mu, se, df)
     q = generalised_q(y, v, 0.0)
     pi = prediction_interval(mu, se, tau2, k, level) if method != "FE" else (None, None)
     tau2_ci = q_profile_interval(y, v, level)
     return {
-        "estimate": mu,
-        "se": se,
-        "ci_low": mu - critical * se,
-        "ci_high": mu + critical * se,
-        "z": statistic,
-        "p_value": p_value,
+        **_estimate_and_interval(mu, se, critical, df),
         "tau2": tau2,
         # Q-based I², floored at 0 (and 0 when Q is 0).
         "i2": 100 * max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0,
@@ -214,7 +208,12 @@ def one_study(y: np.ndarray, v: np.ndarray, level: float) -> dict:
     """A single study's own estimate and Wald interval (heterogeneity left unset)."""
     estimate, se = float(y[0]), float(np.sqrt(v[0]))
     critical = float(stats.norm.ppf((1 + level) / 2))
-    statistic, p_value = no_effect_test(estimate, se, None)
+    return {**_estimate_and_interval(estimate, se, critical, None), "weights": (1.0,), "k": 1}
+
+
+def _estimate_and_interval(estimate: float, se: float, critical: float, df: int | None) -> dict:
+    """An estimate with its interval and its test of no effect (t with df, else z)."""
+    statistic, p_value = no_effect_test(estimate, se, df)
     return {
         "estimate": estimate,
         "se": se,
@@ -222,6 +221,4 @@ def one_study(y: np.ndarray, v: np.ndarray, level: float) -> dict:
         "ci_high": estimate + critical * se,
         "z": statistic,
         "p_value": p_value,
-        "weights": (1.0,),
-        "k": 1,
     }

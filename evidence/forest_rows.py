@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from evidence.family_synthesis import Synthesis
 from evidence.models.estimates import Direction
 from evidence.models.metapsy import METAPSY_ATTRIBUTION
-from evidence.pooling import Synthesis
 
 # The interval method as the pooled row names it.
 CI_LABELS = {"wald": "Wald CI", "hk": "HKSJ CI", "hk_adhoc": "HKSJ ad hoc CI"}

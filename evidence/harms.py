@@ -10,7 +10,7 @@ trial counts, uncorrected, variance by Sato (1989) as in RevMan and metafor.
 import math
 from dataclasses import dataclass
 
-from evidence.synthesis import back_transform
+from evidence.meta_analysis import back_transform
 
 Z95 = 1.959963984540054
 CORRECTION = 0.5

@@ -13,9 +13,9 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from evidence.family_synthesis import Scale, StudyRow, Synthesis, synthesise
+from evidence.meta_analysis import PooledResult, cumulative, leave_one_out, pool
 from evidence.models.estimates import Direction
-from evidence.pooling import Scale, StudyRow, Synthesis, synthesise
-from evidence.synthesis import PooledResult, cumulative, leave_one_out, pool
 from trials.choices import Masking
 
 # Below this many studies tau² and I² are too imprecise to interpret, and the

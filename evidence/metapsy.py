@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from evidence.meta_analysis import SynthesisError, log_risk_ratio, smd_from_means
 from evidence.models import MetapsyEstimate, Publication
-from evidence.synthesis import SynthesisError, log_risk_ratio, smd_from_means
 from trials.models import Trial
 
 DEFAULT_URL = "https://raw.githubusercontent.com/metapsy-project/data-ptsd-mdmactr/HEAD/data.csv"

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from django.db.models import Prefetch
 
 from editorial.models import State
+from evidence.meta_analysis import back_transform
 from evidence.models import EffectEstimate, MetapsyEstimate, OutcomeFamily, RiskOfBias
 from evidence.models.estimates import Direction
 from evidence.models.metapsy import METAPSY_ATTRIBUTION
-from evidence.synthesis import back_transform
 
 DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*mg")
 # Outcome types in order of preference within one trial.

@@ -7,8 +7,8 @@ estimate, either bound of its interval (to the two decimals the page shows) or k
 
 from dataclasses import dataclass
 
+from evidence.family_synthesis import family_scale
 from evidence.models import SynthesisSnapshot
-from evidence.pooling import family_scale
 
 
 @dataclass(frozen=True)

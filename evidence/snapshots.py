@@ -14,8 +14,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from evidence.family_synthesis import Synthesis, all_families, synthesise_all
 from evidence.models import SynthesisSnapshot
-from evidence.pooling import Synthesis, all_families, synthesise_all
 
 logger = logging.getLogger(__name__)
 RESULT_FIELDS = ("estimate", "se", "ci_low", "ci_high", "tau2", "tau2_ci_low", "tau2_ci_high",

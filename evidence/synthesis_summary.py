@@ -9,7 +9,7 @@ The templates ``evidence/_trial_synthesis.html`` and
 
 from dataclasses import dataclass
 
-from evidence.pooling import StudyRow, Synthesis, all_families, synthesise_all
+from evidence.family_synthesis import StudyRow, Synthesis, all_families, synthesise_all
 from trials.datacache import versioned
 
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from evidence.family_synthesis import is_phase3
 from evidence.models.estimates import Direction
-from evidence.pooling import _is_phase3
 
 if TYPE_CHECKING:
-    from evidence.pooling import StudyRow, Synthesis
+    from evidence.family_synthesis import StudyRow, Synthesis
 
 
 def _what_studies(rows: Sequence[StudyRow]) -> str:
     k = len(rows)
-    if all(_is_phase3(r.estimate) for r in rows):
+    if all(is_phase3(r.estimate) for r in rows):
         nouns = ("phase 3 trial", "phase 3 trials")
     elif all(r.estimate.trial_id is not None for r in rows):
         nouns = ("trial", "trials")

@@ -8,8 +8,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from rest_framework.exceptions import ValidationError
 
+from evidence.family_synthesis import synthesis_for
 from evidence.models import OutcomeFamily, Publication
-from evidence.pooling import synthesis_for
 from public import citations
 from public.api.evidence_views import filtered_publications
 from public.freshness import data_timestamp

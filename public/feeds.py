@@ -16,12 +16,12 @@ from django.utils.feedgenerator import Atom1Feed
 
 from evidence.models import Publication, RegulatoryMilestone
 from evidence.snapshot_changes import pooled_changes
+from public.citations import SITE_NAME
 from public.filters import TrialFilter
 from trials.changes import public_changes
 from trials.choices import OverallStatus, label_for
 from trials.models import Trial, TrialChange
 
-SITE = "MDMA Evidence Tracker"
 # Entry ids are tag URIs (RFC 4151): valid Atom ids that stay the same on any host name.
 TAG = "tag:mdma-evidence-tracker,2024:"
 ENTRIES = 50
@@ -64,7 +64,7 @@ def at_midnight(day: datetime.date) -> datetime.datetime:
 
 class AtomFeed(Feed):
     feed_type = Atom1Feed
-    author_name = SITE
+    author_name = SITE_NAME
 
     def item_title(self, entry):
         return entry.title
@@ -111,7 +111,7 @@ class TrialSearchFeed(AtomFeed):
         )
 
     def title(self, search):
-        return f"{SITE}: trials matching your search"
+        return f"{SITE_NAME}: trials matching your search"
 
     def link(self, search):
         return reverse("public:trials") + (f"?{search.query}" if search.query else "")
@@ -161,7 +161,7 @@ class TrialChangesFeed(AtomFeed):
         return trial
 
     def title(self, trial):
-        return f"{SITE}: changes to {trial}"
+        return f"{SITE_NAME}: changes to {trial}"
 
     def link(self, trial):
         return trial.get_absolute_url()
@@ -180,7 +180,7 @@ class TrialChangesFeed(AtomFeed):
 
 
 class MilestoneFeed(AtomFeed):
-    title = f"{SITE}: regulatory milestones"
+    title = f"{SITE_NAME}: regulatory milestones"
     subtitle = "Designations, applications, votes, decisions and retractions, newest first."
 
     def link(self):
@@ -201,7 +201,7 @@ class MilestoneFeed(AtomFeed):
 
 
 class PublicationFeed(AtomFeed):
-    title = f"{SITE}: publications"
+    title = f"{SITE_NAME}: publications"
     subtitle = "Papers, reviews and regulatory documents as they are added."
 
     def link(self):
@@ -224,7 +224,7 @@ class PublicationFeed(AtomFeed):
 
 
 class RetractionFeed(AtomFeed):
-    title = f"{SITE}: retractions"
+    title = f"{SITE_NAME}: retractions"
     subtitle = "Publications retracted, newest retraction first."
 
     def link(self):
@@ -248,7 +248,7 @@ class RetractionFeed(AtomFeed):
 class PooledResultFeed(AtomFeed):
     """Each synthesis snapshot in which a family's pooled estimate, interval or k moved."""
 
-    title = f"{SITE}: changes of pooled results"
+    title = f"{SITE_NAME}: changes of pooled results"
     subtitle = "When a pooled estimate, its interval or the number of trials changed, old → new."
 
     def link(self):

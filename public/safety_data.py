@@ -94,10 +94,10 @@ def _csv_lines():
     names = [name for name, _, _ in COLUMNS]
     yield names
     for row in package_rows():
-        yield [_text(row[name]) for name in names]
+        yield [_csv_cell(row[name]) for name in names]
 
 
-def _text(value):
+def _csv_cell(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     return value

@@ -12,8 +12,8 @@ from pathlib import Path
 from django.urls import reverse
 
 from editorial.models import State
+from evidence.family_synthesis import Options, synthesis_for
 from evidence.models import CertaintyRating, EffectEstimate, OutcomeFamily, RiskOfBias
-from evidence.pooling import Options, synthesis_for
 from evidence.seeding import FIXTURES_DIR, load_seed
 
 FACTS = Path(__file__).resolve().parents[2] / "shared" / "facts" / "appraisal" / "appraisal.json"

@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from evidence.family_synthesis import Options, synthesis_for
 from evidence.forest_rows import ForestPlot, ForestRow, plot_for
 from evidence.models import OutcomeFamily
-from evidence.pooling import Options, synthesis_for
 from public.charts.forest import PLOT_LEFT, PLOT_WIDTH, render_svg
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -70,7 +70,7 @@ def test_import_scan_notices_each_way_of_importing_evidence(tmp_path):
         "from evidence import seeding\n"
         "def later():\n"
         "    from evidence.models import Publication\n"
-        "    importlib.import_module('evidence.synthesis')\n"
+        "    importlib.import_module('evidence.meta_analysis')\n"
         "    apps.get_model('evidence', 'Publication')\n"
         "    reverse('evidence:trial')\n"
         "import evidenced\n",

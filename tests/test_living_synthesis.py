@@ -2,7 +2,7 @@
 its Q-profile interval, both I², computed caveats, a plain-language sentence, cumulative and
 leave-one-out views and the pooled estimate over time.
 
-Expected numbers come from evidence.synthesis.pool (validated against metafor in
+Expected numbers come from evidence.meta_analysis.pool (validated against metafor in
 test_synthesis_methods.py) or are written out by hand in the comments.
 """
 
@@ -17,9 +17,9 @@ import pytest
 from django.urls import reverse
 
 from evidence import living
+from evidence.family_synthesis import Options, synthesis_for
+from evidence.meta_analysis import pool
 from evidence.models import OutcomeFamily
-from evidence.pooling import Options, synthesis_for
-from evidence.synthesis import pool
 from public.charts.history_chart import HEIGHT, LEFT, PLOT_WIDTH, history_chart
 from trials.models import Trial
 

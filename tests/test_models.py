@@ -156,8 +156,8 @@ def test_phase_2_3_trial_is_found_once_under_each_phase():
     combined.phases.set(Phase.objects.filter(code__in=["PHASE2", "PHASE3"]))
     make_trial(slug="phase-one").phases.set(Phase.objects.filter(code="PHASE1"))
 
-    assert list(Trial.objects.in_phase("PHASE2")) == [combined]
-    assert list(Trial.objects.in_phase("PHASE3")) == [combined]
+    assert list(Trial.objects.filter(phases__code="PHASE2")) == [combined]
+    assert list(Trial.objects.filter(phases__code="PHASE3")) == [combined]
 
 
 # Sources
@@ -198,7 +198,7 @@ def test_registry_imported_trial_needs_no_source():
     )
     trial.full_clean()
     trial.save()
-    assert Trial.objects.from_registry().get().sources == ""
+    assert Trial.objects.filter(record_source=RecordSource.REGISTRY).get().sources == ""
 
 
 def test_doi_source_links_to_doi_org():

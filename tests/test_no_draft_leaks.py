@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from editorial import workflow
 from editorial.models import State
+from evidence.family_synthesis import synthesis_for
 from evidence.models import EffectEstimate, OutcomeFamily, Publication
-from evidence.pooling import synthesis_for
 from trials.models import Trial
 
 PTSD = {"family": "ptsd-clinician-rated"}

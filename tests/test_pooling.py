@@ -1,8 +1,8 @@
-"""Selecting, converting and pooling a family's published estimates (evidence.pooling),
-and the conversions to a common scale it relies on (evidence.synthesis.convert).
+"""Selecting, converting and pooling a family's published estimates (evidence.family_synthesis),
+and the conversions to a common scale it relies on (evidence.meta_analysis.convert).
 
 Expected numbers are computed here from the textbook formulas (Borenstein et
-al. 2009, ch. 4 and 12-13), not from evidence.synthesis.
+al. 2009, ch. 4 and 12-13), not from evidence.meta_analysis.
 """
 
 import math
@@ -13,9 +13,8 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from editorial.models import State
-from evidence.models import EffectEstimate, OutcomeFamily, Publication
-from evidence.pooling import Options, all_families, synthesis_for, synthesise_all
-from evidence.synthesis import (
+from evidence.family_synthesis import Options, all_families, synthesis_for, synthesise_all
+from evidence.meta_analysis import (
     SynthesisError,
     convert,
     hedges_g_from_d,
@@ -24,6 +23,7 @@ from evidence.synthesis import (
     se_from_ci_level,
     small_sample_correction,
 )
+from evidence.models import EffectEstimate, OutcomeFamily, Publication
 from evidence.synthesis_summary import overview_syntheses, trial_syntheses
 from trials.models import Trial
 

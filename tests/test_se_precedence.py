@@ -5,9 +5,7 @@ import math
 import pytest
 from scipy import stats
 
-from evidence.models import EffectEstimate
-from evidence.models.estimates import SEBasis
-from evidence.synthesis import (
+from evidence.meta_analysis import (
     SE_FROM_CI,
     SE_FROM_GROUP_SIZES,
     SE_REPORTED,
@@ -15,6 +13,8 @@ from evidence.synthesis import (
     hedges_g_from_d,
     small_sample_correction,
 )
+from evidence.models import EffectEstimate
+from evidence.models.estimates import SEBasis
 
 
 def z(level: float) -> float:

@@ -1,5 +1,5 @@
 """REML, Hartung-Knapp-Sidik-Jonkman, Q-profile, I² from tau², leave-one-out and
-cumulative meta-analysis (evidence.synthesis), against published and independent references.
+cumulative meta-analysis (evidence.meta_analysis), against published and independent references.
 
 Pure Python: no database. Sources of each expected number are given beside it:
 - metafor (Viechtbauer 2010) on dat.bcg, as quoted in issue 15 and ../shared/meta/README.md;
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from scipy import stats
 
-from evidence.synthesis import cumulative, leave_one_out, log_risk_ratio, pool
+from evidence.meta_analysis import cumulative, leave_one_out, log_risk_ratio, pool
 
 META_DIR = Path(__file__).resolve().parents[2] / "shared" / "meta"
 TOL4 = 0.00005

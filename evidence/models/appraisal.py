@@ -8,7 +8,13 @@ A blank judgement means the source gives none ("not assessed" / "not rated").
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from editorial.models import Editorial, EditorialQuerySet, has_source_constraint
+from editorial.models import (
+    Editorial,
+    EditorialQuerySet,
+    has_source_constraint,
+    publish_permission,
+    seed_key_field,
+)
 from trials.models import Trial
 
 NOT_ASSESSED = "not assessed"
@@ -69,7 +75,7 @@ def short_name(appraiser: str) -> str:
 class RiskOfBias(Editorial):
     """One review's RoB 2 judgement of a randomised comparison (an effect estimate)."""
 
-    seed_key = models.SlugField(max_length=80, unique=True, null=True, blank=True, editable=False)
+    seed_key = seed_key_field(help_text="")
     estimate = models.ForeignKey(
         "evidence.EffectEstimate",
         null=True,
@@ -102,7 +108,7 @@ class RiskOfBias(Editorial):
         ordering = ["appraiser", "outcome_assessed"]
         verbose_name = "risk-of-bias judgement"
         verbose_name_plural = "risk-of-bias judgements"
-        permissions = [("publish_riskofbias", "Can publish, unpublish and withdraw RoB judgements")]
+        permissions = [publish_permission("riskofbias", "RoB judgements")]
         constraints = [has_source_constraint("riskofbias_has_source")]
 
     def __str__(self):
@@ -128,7 +134,7 @@ class RiskOfBias(Editorial):
 class CertaintyRating(Editorial):
     """One review's certainty-of-evidence rating (GRADE or another scale) for an outcome family."""
 
-    seed_key = models.SlugField(max_length=80, unique=True, null=True, blank=True, editable=False)
+    seed_key = seed_key_field(help_text="")
     family = models.ForeignKey(
         "evidence.OutcomeFamily",
         null=True,
@@ -162,9 +168,7 @@ class CertaintyRating(Editorial):
 
     class Meta:
         ordering = ["appraiser"]
-        permissions = [
-            ("publish_certaintyrating", "Can publish, unpublish and withdraw certainty ratings")
-        ]
+        permissions = [publish_permission("certaintyrating", "certainty ratings")]
         constraints = [has_source_constraint("certaintyrating_has_source")]
 
     def __str__(self):

@@ -4,8 +4,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from editorial.models import Editorial, EditorialQuerySet, State, has_source_constraint
-from evidence.synthesis import (
+from editorial.models import (
+    Editorial,
+    EditorialQuerySet,
+    State,
+    has_source_constraint,
+    publish_permission,
+    seed_key_field,
+)
+from evidence.meta_analysis import (
     SCALE_CODE_OF_METRIC,
     SE_FROM_CI,
     SE_FROM_GROUP_SIZES,
@@ -79,7 +86,7 @@ class SEBasis(models.TextChoices):
 
 
 def se_basis_of(metric, se, ci_low, ci_high, n_treatment, n_control) -> str:
-    """The SE precedence of `evidence.synthesis.convert`, told from the stored fields."""
+    """The SE precedence of `evidence.meta_analysis.convert`, told from the stored fields."""
     if se is not None:
         return SEBasis.REPORTED_SE
     if ci_low is not None and ci_high is not None:
@@ -116,14 +123,7 @@ class EffectEstimateQuerySet(EditorialQuerySet):
 class EffectEstimate(Editorial):
     """One effect size as a paper reports it, with enough detail to pool it."""
 
-    seed_key = models.SlugField(
-        max_length=80,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="Stable key of a record loaded from fixtures/, so seeding twice adds nothing.",
-    )
+    seed_key = seed_key_field()
     trial = models.ForeignKey(
         Trial,
         null=True,
@@ -176,9 +176,7 @@ class EffectEstimate(Editorial):
 
     class Meta:
         ordering = ["outcome_measure", "label"]
-        permissions = [
-            ("publish_effectestimate", "Can publish, unpublish and withdraw effect estimates")
-        ]
+        permissions = [publish_permission("effectestimate", "effect estimates")]
         constraints = [has_source_constraint("estimate_has_source")]
 
     def __str__(self):

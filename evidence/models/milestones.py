@@ -3,7 +3,13 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from editorial.models import Editorial, EditorialQuerySet, has_source_constraint
+from editorial.models import (
+    Editorial,
+    EditorialQuerySet,
+    has_source_constraint,
+    publish_permission,
+    seed_key_field,
+)
 from trials.dates import PartialDate, Precision
 from trials.models import Trial
 
@@ -28,14 +34,7 @@ class MilestoneKind(models.TextChoices):
 
 
 class RegulatoryMilestone(Editorial):
-    seed_key = models.SlugField(
-        max_length=80,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="Stable key of a record loaded from fixtures/, so seeding twice adds nothing.",
-    )
+    seed_key = seed_key_field()
     date = models.DateField(db_index=True)
     date_precision = models.CharField(
         max_length=5, choices=Precision.choices, default=Precision.DAY
@@ -62,9 +61,7 @@ class RegulatoryMilestone(Editorial):
 
     class Meta:
         ordering = ["-date", "title"]
-        permissions = [
-            ("publish_regulatorymilestone", "Can publish, unpublish and withdraw milestones")
-        ]
+        permissions = [publish_permission("regulatorymilestone", "milestones")]
         constraints = [has_source_constraint("milestone_has_source")]
 
     def __str__(self):

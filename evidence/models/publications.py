@@ -9,6 +9,8 @@ from editorial.models import (
     check_url_fields,
     has_source_constraint,
     http_url_constraint,
+    publish_permission,
+    seed_key_field,
     validate_http_url,
 )
 from trials.models import Trial
@@ -35,19 +37,9 @@ class PublicationQuerySet(EditorialQuerySet):
     def retracted(self):
         return self.filter(retraction_status=RetractionStatus.RETRACTED)
 
-    def not_retracted(self):
-        return self.exclude(retraction_status=RetractionStatus.RETRACTED)
-
 
 class Publication(Editorial):
-    seed_key = models.SlugField(
-        max_length=80,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="Stable key of a record loaded from fixtures/, so seeding twice adds nothing.",
-    )
+    seed_key = seed_key_field()
     title = models.TextField()
     authors = models.TextField(
         blank=True, help_text="As cited, e.g. 'Mitchell JM, Bogenschutz M, …'."
@@ -78,7 +70,7 @@ class Publication(Editorial):
 
     class Meta:
         ordering = ["-year", "first_author"]
-        permissions = [("publish_publication", "Can publish, unpublish and withdraw publications")]
+        permissions = [publish_permission("publication", "publications")]
         constraints = [
             has_source_constraint("publication_has_source"),
             # The database refuses what save() would, for writers that skip it

@@ -9,7 +9,13 @@ from django.db import models
 from django.db.models import Prefetch
 from simple_history.models import HistoricalRecords
 
-from editorial.models import Editorial, EditorialQuerySet, has_source_constraint
+from editorial.models import (
+    Editorial,
+    EditorialQuerySet,
+    has_source_constraint,
+    publish_permission,
+    seed_key_field,
+)
 from evidence.models.milestones import RegulatoryMilestone
 from evidence.models.publications import Publication
 from trials.models import Trial
@@ -53,9 +59,6 @@ class SafetyFindingQuerySet(EditorialQuerySet):
             Prefetch("milestones", queryset=RegulatoryMilestone.objects.published()),
         )
 
-    def about_topic(self, topic: str):
-        return self.filter(topic=topic)
-
     def about_trials(self, nct_ids):
         """Findings resting on any of these published trials."""
         trials = Trial.objects.published().filter(nct_id__in=nct_ids)
@@ -78,13 +81,8 @@ class SafetyFindingQuerySet(EditorialQuerySet):
 
 
 class SafetyFinding(Editorial):
-    seed_key = models.CharField(
-        max_length=80,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="The fact sheet's id, so seeding twice adds nothing.",
+    seed_key = seed_key_field(
+        models.CharField, help_text="The fact sheet's id, so seeding twice adds nothing."
     )
     topic = models.CharField(max_length=20, choices=SafetyTopic.choices, db_index=True)
     sheet_section = models.CharField(
@@ -127,9 +125,7 @@ class SafetyFinding(Editorial):
 
     class Meta:
         ordering = ["order", "pk"]
-        permissions = [
-            ("publish_safetyfinding", "Can publish, unpublish and withdraw safety findings")
-        ]
+        permissions = [publish_permission("safetyfinding", "safety findings")]
         constraints = [has_source_constraint("safety_finding_has_source")]
 
     def __str__(self):

@@ -8,6 +8,7 @@ from public.api.dates import PartialDateField
 from public.api.links import (
     EditorialFields,
     LinkField,
+    PageLinkField,
     absolute,
     estimate_api_path,
     family_api_path,
@@ -26,7 +27,7 @@ class TrialRefSerializer(serializers.Serializer):
     nct_id = serializers.CharField(allow_null=True)
     acronym = serializers.CharField()
     brief_title = serializers.CharField()
-    url = LinkField(lambda trial: trial.get_absolute_url())
+    url = PageLinkField()
     api_url = LinkField(trial_api_path)
 
 
@@ -59,7 +60,7 @@ class PublicationSerializer(EditorialFields, serializers.Serializer):
     retraction = RetractionSerializer(source="*")
     trials = TrialRefSerializer(many=True, help_text="Published trials it reports on.")
     cite = serializers.SerializerMethodField()
-    url = LinkField(lambda p: p.get_absolute_url())
+    url = PageLinkField()
     api_url = LinkField(publication_api_path)
 
     def get_cite(self, publication) -> CitationLinksSerializer:
@@ -78,23 +79,26 @@ class PublicationRefSerializer(serializers.Serializer):
     year = serializers.IntegerField(allow_null=True)
     doi = serializers.CharField(allow_null=True)
     retraction_status = serializers.CharField()
-    url = LinkField(lambda p: p.get_absolute_url())
+    url = PageLinkField()
     api_url = LinkField(publication_api_path)
 
 
-class MilestoneSerializer(EditorialFields, serializers.Serializer):
+class MilestoneRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     date = PartialDateField()
     agency = serializers.CharField()
-    jurisdiction = serializers.CharField(help_text="ISO alpha-2, EU, or empty.")
     kind = serializers.CharField()
     title = serializers.CharField()
+    url = PageLinkField()
+    api_url = LinkField(milestone_api_path)
+
+
+class MilestoneSerializer(EditorialFields, MilestoneRefSerializer):
+    jurisdiction = serializers.CharField(help_text="ISO alpha-2, EU, or empty.")
     summary = serializers.CharField()
     outcome_details = serializers.CharField()
     trials = TrialRefSerializer(many=True)
     publications = PublicationRefSerializer(many=True)
-    url = LinkField(lambda m: m.get_absolute_url())
-    api_url = LinkField(milestone_api_path)
 
 
 def estimate_page(estimate) -> str:
@@ -156,7 +160,7 @@ class EstimateSerializer(EditorialFields, serializers.ModelSerializer):
 class FamilySerializer(serializers.ModelSerializer):
     measures = serializers.ListField(source="measure_names", child=serializers.CharField())
     metrics = serializers.ListField(child=serializers.CharField())
-    url = LinkField(lambda f: f.get_absolute_url())
+    url = PageLinkField()
     api_url = LinkField(family_api_path)
     synthesis_api_url = LinkField(synthesis_api_path)
 

@@ -24,6 +24,13 @@ class LinkField(serializers.Field):
         return absolute(self.context, path) if path else None
 
 
+class PageLinkField(LinkField):
+    """A read-only absolute URL of the record's public page."""
+
+    def __init__(self, **kwargs):
+        super().__init__(lambda record: record.get_absolute_url(), **kwargs)
+
+
 class SourceSerializer(serializers.Serializer):
     text = serializers.CharField()
     url = serializers.CharField(help_text="Empty when the source cannot be linked.")

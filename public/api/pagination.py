@@ -14,8 +14,8 @@ from rest_framework.response import Response
 
 from public.api.http import BadParameter
 
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
+API_PAGE_SIZE = 100
+API_MAX_PAGE_SIZE = 1000
 
 
 def encode_cursor(position: int) -> str:
@@ -35,9 +35,9 @@ def decode_cursor(raw: str) -> int:
 def page_size_from(params) -> int:
     raw = params.get("page_size", "").strip()
     if not raw:
-        return DEFAULT_PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
-        raise BadParameter("page_size", f"Give a whole number from 1 to {MAX_PAGE_SIZE}.")
+        return API_PAGE_SIZE
+    if not raw.isdigit() or not 1 <= int(raw) <= API_MAX_PAGE_SIZE:
+        raise BadParameter("page_size", f"Give a whole number from 1 to {API_MAX_PAGE_SIZE}.")
     return int(raw)
 
 
@@ -102,7 +102,7 @@ class OpaqueCursorPagination(BasePagination):
                 "name": "page_size",
                 "in": "query",
                 "required": False,
-                "description": f"Records per page, 1 to {MAX_PAGE_SIZE}.",
-                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                "description": f"Records per page, 1 to {API_MAX_PAGE_SIZE}.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": API_MAX_PAGE_SIZE},
             },
         ]

@@ -8,23 +8,16 @@ from rest_framework import serializers
 from evidence.models import SafetyTopic
 from evidence.models.safety import VERIFICATION_STATUSES
 from evidence.safety_numbers import number_lines
-from public.api.dates import PartialDateField
-from public.api.evidence_serializers import PublicationRefSerializer, TrialRefSerializer
-from public.api.links import EditorialFields, LinkField, milestone_api_path
+from public.api.evidence_serializers import (
+    MilestoneRefSerializer,
+    PublicationRefSerializer,
+    TrialRefSerializer,
+)
+from public.api.links import EditorialFields, LinkField, PageLinkField
 
 
 def finding_api_path(finding) -> str:
     return reverse("public:api-safety-finding", args=[finding.pk])
-
-
-class MilestoneRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    date = PartialDateField()
-    agency = serializers.CharField()
-    kind = serializers.CharField()
-    title = serializers.CharField()
-    url = LinkField(lambda m: m.get_absolute_url())
-    api_url = LinkField(milestone_api_path)
 
 
 class FindingSourceSerializer(serializers.Serializer):
@@ -68,7 +61,7 @@ class SafetyFindingSerializer(EditorialFields, serializers.Serializer):
     trials = TrialRefSerializer(many=True, help_text="Published trials it rests on.")
     publications = PublicationRefSerializer(many=True, help_text="Published publications.")
     milestones = MilestoneRefSerializer(many=True, help_text="Published milestones it is from.")
-    url = LinkField(lambda f: f.get_absolute_url())
+    url = PageLinkField()
     api_url = LinkField(finding_api_path)
 
     def get_numbers_text(self, finding) -> list[str]:
@@ -85,5 +78,5 @@ class SafetyFindingRefSerializer(serializers.Serializer):
     statement = serializers.CharField()
     status = serializers.ChoiceField(source="verification_status", choices=VERIFICATION_STATUSES)
     retracted = serializers.BooleanField(source="is_retracted")
-    url = LinkField(lambda f: f.get_absolute_url())
+    url = PageLinkField()
     api_url = LinkField(finding_api_path)

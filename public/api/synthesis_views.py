@@ -9,9 +9,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from evidence.family_synthesis import BOOLEAN_OPTIONS, Options, synthesis_for
+from evidence.meta_analysis import METHODS
 from evidence.models import OutcomeFamily
-from evidence.pooling import BOOLEAN_OPTIONS, Options, synthesis_for
-from evidence.synthesis import METHODS
 from public.api.base import PublicView, problems
 from public.api.evidence_serializers import EstimateSerializer, FamilySerializer
 from public.api.http import BadParameter

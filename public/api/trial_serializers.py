@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from public.api.dates import PartialDateField
-from public.api.links import LinkField, trial_api_path
+from public.api.links import LinkField, PageLinkField, trial_api_path
 from trials.models import (
     AdverseEventGroup,
     Arm,
@@ -16,36 +16,6 @@ from trials.models import (
     Site,
     TrialIdentifier,
 )
-
-SUMMARY_FIELDS = [
-    "key",
-    "nct_id",
-    "nct_id_verified",
-    "slug",
-    "acronym",
-    "brief_title",
-    "overall_status",
-    "study_type",
-    "phases",
-    "conditions",
-    "enrollment",
-    "enrollment_type",
-    "start_date",
-    "primary_completion_date",
-    "completion_date",
-    "first_posted",
-    "last_update_posted",
-    "results_first_posted",
-    "has_results",
-    "lead_sponsor",
-    "countries",
-    "record_source",
-    "verified",
-    "unverified_note",
-    "url",
-    "api_url",
-    "registry_url",
-]
 
 
 class TrialSummarySerializer(serializers.Serializer):
@@ -73,7 +43,7 @@ class TrialSummarySerializer(serializers.Serializer):
     record_source = serializers.CharField()
     verified = serializers.BooleanField()
     unverified_note = serializers.CharField()
-    url = LinkField(lambda trial: trial.get_absolute_url())
+    url = PageLinkField()
     api_url = LinkField(trial_api_path)
     registry_url = serializers.CharField()
 

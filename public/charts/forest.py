@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 
 from evidence.forest_rows import ForestPlot, ForestRow
+from evidence.meta_analysis import back_transform
 from evidence.models.estimates import Direction
-from evidence.synthesis import back_transform
 from public.charts.scales import LinearScale, nice_ticks, px, ratio_ticks
 
 WIDTH = 820

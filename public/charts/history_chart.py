@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
+from evidence.family_synthesis import Scale
 from evidence.living import Step
-from evidence.pooling import Scale
 from public.charts.scales import LinearScale, nice_ticks, px
 
 WIDTH = 720

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from evidence.synthesis import back_transform
+from evidence.meta_analysis import back_transform
 
 TICK_STEPS = (1, 2, 2.5, 5)
 TARGET_TICKS = 6

@@ -4,9 +4,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from evidence import living
+from evidence.family_synthesis import Synthesis, synthesise_all
+from evidence.meta_analysis import PooledResult
 from evidence.models import CertaintyRating, OutcomeFamily, RiskOfBias
-from evidence.pooling import Synthesis, synthesise_all
-from evidence.synthesis import PooledResult
 
 
 def certainty_phrase(ratings: Sequence[CertaintyRating]) -> str:

@@ -4,8 +4,8 @@ from django.utils.safestring import mark_safe
 
 from evidence import living
 from evidence.egger import MIN_STUDIES, egger_test
+from evidence.family_synthesis import Synthesis
 from evidence.forest_rows import ForestPlot, ForestRow
-from evidence.pooling import Synthesis
 from public.charts.forest import render_svg
 from public.charts.funnel import funnel_chart, funnel_svg
 from public.charts.history_chart import history_chart, history_svg

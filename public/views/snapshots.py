@@ -4,8 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from evidence.models import SynthesisSnapshot
-
-SITE_NAME = "MDMA Evidence Tracker"
+from public.citations import SITE_NAME
 
 
 def citation(snapshot: SynthesisSnapshot, url: str) -> dict[str, str]:

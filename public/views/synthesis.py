@@ -13,17 +13,17 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from evidence.forest_rows import plot_for
-from evidence.metapsy_source import ATTRIBUTION, metapsy_notes
-from evidence.models import OutcomeFamily
-from evidence.pooling import (
+from evidence.family_synthesis import (
     BOOLEAN_OPTIONS,
     Options,
     Synthesis,
     all_families,
     synthesis_for,
 )
-from evidence.synthesis import CI_METHODS, METHODS
+from evidence.forest_rows import plot_for
+from evidence.meta_analysis import CI_METHODS, METHODS
+from evidence.metapsy_source import ATTRIBUTION, metapsy_notes
+from evidence.models import OutcomeFamily
 from evidence.synthesis_names import CI_NAMES, METHOD_NAMES, SOURCES
 from public.charts.forest import render_svg
 from public.exports import stream_csv

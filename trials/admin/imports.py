@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from editorial import workflow
+from trials.admin.trial import TRIAL_SEARCH
 from trials.models import FieldLock, ImportRun, RefusedStudy, Trial, TrialChange
 
 
@@ -55,19 +56,7 @@ class RefusedStudyAdmin(ReadOnlyAdmin):
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
     inlines = [RefusedStudyInline]
-    list_display = [
-        "started_at",
-        "status",
-        "mode",
-        "fetched",
-        "created",
-        "updated",
-        "unchanged",
-        "errors",
-        "refused",
-        "off_topic",
-        "data_timestamp",
-    ]
+    list_display = ["started_at", "status", "mode", *ImportRun.COUNTS, "data_timestamp"]
     list_filter = ["status", "mode"]
 
 
@@ -100,7 +89,7 @@ class TrialChangeAdmin(ReadOnlyAdmin):
         "reviewed_by",
     ]
     list_filter = [AwaitingReviewFilter, "significant", "applied", "field"]
-    search_fields = ["trial__nct_id", "trial__acronym", "field"]
+    search_fields = [*TRIAL_SEARCH, "field"]
     list_select_related = ["trial", "reviewed_by"]
     actions = ["mark_reviewed"]
 
@@ -136,7 +125,7 @@ class TrialChangeAdmin(ReadOnlyAdmin):
 @admin.register(FieldLock)
 class FieldLockAdmin(admin.ModelAdmin):
     list_display = ["trial", "field", "reason", "locked_by", "locked_at", "registry_value"]
-    search_fields = ["trial__nct_id", "trial__acronym", "field"]
+    search_fields = [*TRIAL_SEARCH, "field"]
     autocomplete_fields = ["trial"]
     readonly_fields = ["locked_by", "registry_value", "registry_value_seen_at"]
     list_select_related = ["trial", "locked_by"]

@@ -172,6 +172,18 @@ class TrialAdmin(EditorialAdmin):
         form.instance.refresh_search()
 
 
+# A record that belongs to a trial is found by the trial's NCT id or acronym.
+TRIAL_SEARCH = ["trial__nct_id", "trial__acronym"]
+
+
+class PartOfTrial:
+    """Admin of a record that belongs to one trial: the trial picked by autocomplete and
+    listed without a query per row."""
+
+    autocomplete_fields = ["trial"]
+    list_select_related = ["trial"]
+
+
 @admin.register(Phase)
 class PhaseAdmin(admin.ModelAdmin):
     list_display = ["code", "label", "order"]
@@ -190,45 +202,35 @@ class ConditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Arm)
-class ArmAdmin(SimpleHistoryAdmin):
+class ArmAdmin(PartOfTrial, SimpleHistoryAdmin):
     list_display = ["label", "trial", "arm_type", "dose_text"]
     list_filter = ["arm_type", "record_source", "dose_unit"]
-    search_fields = ["label", "trial__nct_id", "trial__acronym"]
-    autocomplete_fields = ["trial"]
-    list_select_related = ["trial"]
+    search_fields = ["label", *TRIAL_SEARCH]
 
 
 @admin.register(Intervention)
-class InterventionAdmin(admin.ModelAdmin):
+class InterventionAdmin(PartOfTrial, admin.ModelAdmin):
     list_display = ["name", "trial", "intervention_type"]
     list_filter = ["intervention_type"]
-    search_fields = ["name", "trial__nct_id", "trial__acronym"]
-    autocomplete_fields = ["trial"]
-    list_select_related = ["trial"]
+    search_fields = ["name", *TRIAL_SEARCH]
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(PartOfTrial, admin.ModelAdmin):
     list_display = ["facility", "city", "country_code", "trial"]
     list_filter = ["country_code"]
-    search_fields = ["facility", "city", "country", "trial__nct_id", "trial__acronym"]
-    autocomplete_fields = ["trial"]
-    list_select_related = ["trial"]
+    search_fields = ["facility", "city", "country", *TRIAL_SEARCH]
 
 
 @admin.register(OutcomeMeasure)
-class OutcomeMeasureAdmin(admin.ModelAdmin):
+class OutcomeMeasureAdmin(PartOfTrial, admin.ModelAdmin):
     list_display = ["measure", "kind", "time_frame", "trial"]
     list_filter = ["kind"]
-    search_fields = ["measure", "trial__nct_id", "trial__acronym"]
-    autocomplete_fields = ["trial"]
-    list_select_related = ["trial"]
+    search_fields = ["measure", *TRIAL_SEARCH]
 
 
 @admin.register(ResultOutcome)
-class ResultOutcomeAdmin(admin.ModelAdmin):
+class ResultOutcomeAdmin(PartOfTrial, admin.ModelAdmin):
     list_display = ["title", "trial", "outcome_type", "param_type"]
     list_filter = ["outcome_type"]
-    search_fields = ["title", "trial__nct_id", "trial__acronym"]
-    autocomplete_fields = ["trial"]
-    list_select_related = ["trial"]
+    search_fields = ["title", *TRIAL_SEARCH]

@@ -50,9 +50,6 @@ class AdverseEventQuerySet(models.QuerySet):
     def other(self):
         return self.filter(seriousness=Seriousness.OTHER)
 
-    def of_public_trials(self):
-        return self.filter(trial__in=Trial.objects.published())
-
 
 class AdverseEvent(models.Model):
     """One reported term (e.g. "Nausea", Gastrointestinal disorders, MedDRA 23.1)."""

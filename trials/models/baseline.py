@@ -4,6 +4,7 @@ value keeps the registry's text beside the parsed number ("NA" has no number).""
 
 from django.db import models
 
+from trials.models.results import PostedValue
 from trials.models.trial import Trial
 
 
@@ -81,7 +82,7 @@ class BaselineDenominator(models.Model):
         return f"{self.group_code}: {self.value_raw} {self.units}"
 
 
-class BaselineValue(models.Model):
+class BaselineValue(PostedValue):
     """One group's value for one category of a measure."""
 
     measure = models.ForeignKey(BaselineMeasure, on_delete=models.CASCADE, related_name="values")
@@ -92,15 +93,6 @@ class BaselineValue(models.Model):
     class_index = models.PositiveSmallIntegerField(default=0)
     class_title = models.TextField(blank=True)
     category = models.TextField(blank=True)
-    value_raw = models.CharField(max_length=100, blank=True)
-    value = models.FloatField(null=True, blank=True)
-    spread_raw = models.CharField(max_length=100, blank=True)
-    spread = models.FloatField(null=True, blank=True)
-    lower_raw = models.CharField(max_length=100, blank=True)
-    lower = models.FloatField(null=True, blank=True)
-    upper_raw = models.CharField(max_length=100, blank=True)
-    upper = models.FloatField(null=True, blank=True)
-    comment = models.TextField(blank=True)
 
     class Meta:
         ordering = ["measure", "pk"]

@@ -126,14 +126,6 @@ class CuratedTrialFacts(models.Model):
         return split_sources(self.results_source)
 
 
-def curated_country_filter(codes) -> models.Q:
-    """Trials whose curated country list names any of ``codes`` (for a pk__in subquery)."""
-    rule = models.Q(pk__in=[])
-    for code in codes:
-        rule |= models.Q(site_countries__regex=rf"(^| ){code}( |$)")
-    return rule
-
-
 def curated_country_pairs(trial_ids) -> set[tuple[int, str]]:
     """(trial id, country code) from the curated country lists of these trials."""
     rows = CuratedTrialFacts.objects.filter(trial_id__in=trial_ids).exclude(site_countries="")

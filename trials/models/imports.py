@@ -10,9 +10,6 @@ class ImportRunQuerySet(models.QuerySet):
     def succeeded(self):
         return self.filter(status=ImportRun.Status.SUCCEEDED)
 
-    def last_success(self):
-        return self.succeeded().order_by("-started_at").first()
-
     def last_data(self):
         """The run the public registry data comes from: the last clean one, or a first
         import stopped at its time limit (partial) when no clean run exists yet."""
@@ -28,6 +25,9 @@ class ImportRun(models.Model):
         FAILED = "failed", "Failed"
         # Stopped at its time limit (the bounded first import): never moves the checkpoint.
         PARTIAL = "partial", "Stopped at its time limit"
+
+    # What a run counts, in the order the admin lists them.
+    COUNTS = ("fetched", "created", "updated", "unchanged", "errors", "refused", "off_topic")
 
     started_at = models.DateTimeField(db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -28,24 +28,23 @@ class Phase(models.Model):
         return (self.code,)
 
 
-class Organization(models.Model):
+class NamedLookup(models.Model):
+    """A lookup row known by its unique name, listed alphabetically."""
+
     name = models.CharField(max_length=300, unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organization(NamedLookup):
     agency_class = models.CharField(max_length=20, blank=True)
 
-    class Meta:
-        ordering = ["name"]
 
-    def __str__(self):
-        return self.name
-
-
-class Condition(models.Model):
-    name = models.CharField(max_length=300, unique=True)
+class Condition(NamedLookup):
     mesh_term = models.CharField(max_length=300, blank=True)
     mesh_id = models.CharField(max_length=20, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name

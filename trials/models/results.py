@@ -44,13 +44,10 @@ class ResultGroup(models.Model):
         return self.title or self.code
 
 
-class ResultMeasurement(models.Model):
-    outcome = models.ForeignKey(
-        ResultOutcome, on_delete=models.CASCADE, related_name="measurements"
-    )
-    group = models.ForeignKey(ResultGroup, on_delete=models.CASCADE, related_name="measurements")
-    class_title = models.CharField(max_length=500, blank=True)
-    category = models.CharField(max_length=500, blank=True)
+class PostedValue(models.Model):
+    """A posted value with its spread or interval, each kept as the registry's text beside
+    the parsed number ("NA" has no number)."""
+
     value_raw = models.CharField(max_length=100, blank=True)
     value = models.FloatField(null=True, blank=True)
     spread_raw = models.CharField(max_length=100, blank=True)
@@ -60,6 +57,18 @@ class ResultMeasurement(models.Model):
     upper_raw = models.CharField(max_length=100, blank=True)
     upper = models.FloatField(null=True, blank=True)
     comment = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ResultMeasurement(PostedValue):
+    outcome = models.ForeignKey(
+        ResultOutcome, on_delete=models.CASCADE, related_name="measurements"
+    )
+    group = models.ForeignKey(ResultGroup, on_delete=models.CASCADE, related_name="measurements")
+    class_title = models.CharField(max_length=500, blank=True)
+    category = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["outcome", "pk"]

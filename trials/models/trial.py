@@ -10,7 +10,7 @@ from django.db.models.sql.where import WhereNode
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from editorial.models import Editorial, EditorialQuerySet, has_source_constraint
+from editorial.models import Editorial, EditorialQuerySet, has_source_constraint, publish_permission
 from trials.choices import (
     Allocation,
     EnrollmentType,
@@ -53,12 +53,6 @@ DEEP_OFFSET = 500
 
 
 class TrialQuerySet(EditorialQuerySet):
-    def in_phase(self, code: str):
-        return self.filter(phases__code=code)
-
-    def from_registry(self):
-        return self.filter(record_source=RecordSource.REGISTRY)
-
     def for_list(self):
         """Without the long texts no list shows (the raw record, search index, summaries)."""
         return self.defer(*LIST_DEFERRED)
@@ -236,7 +230,7 @@ class Trial(RegistryFacts, Editorial):
 
     class Meta:
         ordering = [models.F("start_date").desc(nulls_last=True), "nct_id", "slug"]
-        permissions = [("publish_trial", "Can publish, unpublish and withdraw trials")]
+        permissions = [publish_permission("trial", "trials")]
         constraints = [
             has_source_constraint(
                 "trial_curated_has_source", condition=models.Q(record_source=RecordSource.REGISTRY)

@@ -1,9 +1,9 @@
-"""Pool the published effect estimates of an outcome family, with sensitivity options.
+"""Assemble an outcome family's synthesis: which estimates count, on what scale, pooled how.
 
 `synthesise` is a pure function over model instances: it takes a family and
 its estimates (related trial, phases and source publication already loaded),
 decides which estimates count under the chosen options, puts each on the
-family's common scale, pools them with `evidence.synthesis.pool` and says in
+family's common scale, pools them with `evidence.meta_analysis.pool` and says in
 words what the result means. `load_estimates` fetches the estimates of many
 families in a constant number of queries, so the synthesis page, the trial
 page and the overview all share one path.
@@ -17,10 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.db.models.functions import Lower, Trim
 
-from evidence.metapsy_source import load_metapsy_estimates
-from evidence.models import EffectEstimate, OutcomeFamily, RiskOfBias
-from evidence.models.estimates import se_basis_label
-from evidence.synthesis import (
+from evidence.meta_analysis import (
     DEFAULT_CI,
     DEFAULT_METHOD,
     SCALE_CODE_OF_METRIC,
@@ -32,6 +29,9 @@ from evidence.synthesis import (
     convert,
     pool,
 )
+from evidence.metapsy_source import load_metapsy_estimates
+from evidence.models import EffectEstimate, OutcomeFamily, RiskOfBias
+from evidence.models.estimates import se_basis_label
 from evidence.synthesis_names import CI_NAMES, METHOD_NAMES
 from trials.choices import PhaseCode
 
@@ -195,7 +195,7 @@ class Synthesis:
         return describe(self)
 
 
-def _is_phase3(estimate: EffectEstimate) -> bool:
+def is_phase3(estimate: EffectEstimate) -> bool:
     trial = estimate.trial
     return trial is not None and any(p.code == PhaseCode.PHASE3 for p in trial.phases.all())
 
@@ -213,7 +213,7 @@ def selection_reasons(estimate: EffectEstimate, family: OutcomeFamily, options: 
         day = source.retraction_date
         when = f" on {day.day} {day:%B %Y}" if day else ""
         reasons.append(f"its source publication was retracted{when}")
-    if options.phase3_only and not _is_phase3(estimate):
+    if options.phase3_only and not is_phase3(estimate):
         what = "a phase 3 trial" if estimate.trial is None else "from a phase 3 trial"
         reasons.append(f"not {what} (phase 3 only)")
     if options.rct_only and not estimate.randomised_controlled:

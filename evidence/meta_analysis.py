@@ -29,7 +29,6 @@ from evidence import estimators
 Z_95 = 1.959964
 CONFIDENCE = 0.95
 METHODS = ("FE", "DL", "PM", "REML")
-RANDOM_EFFECTS_METHODS = ("DL", "PM", "REML")
 # Summary-effect intervals: normal quantile, Hartung-Knapp-Sidik-Jonkman, and
 # HKSJ with Röver, Knapp & Friede's ad hoc floor (never narrower than Wald).
 CI_METHODS = ("wald", "hk", "hk_adhoc")
@@ -155,31 +154,6 @@ def smd_from_means(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, 
     n1, n2 = _whole("n1", n1, 2), _whole("n2", n2, 2)
     d = (mean1 - mean2) / _pooled_sd(sd1, n1, sd2, n2)
     return hedges_g_from_d(d, n1, n2)
-
-
-def mean_difference(
-    mean1: float,
-    sd1: float,
-    n1: int,
-    mean2: float,
-    sd2: float,
-    n2: int,
-    *,
-    pooled_sd: bool = False,
-) -> Effect:
-    """Raw mean difference (arm 1 minus arm 2) and its SE.
-
-    By default the SE is sqrt(sd1²/n1 + sd2²/n2), which does not assume equal
-    variances (RevMan, metafor "MD"); pooled_sd=True uses the pooled SD.
-    """
-    mean1, mean2 = _finite("mean1", mean1), _finite("mean2", mean2)
-    sd1, sd2 = _positive("sd1", sd1), _positive("sd2", sd2)
-    n1, n2 = _whole("n1", n1, 2), _whole("n2", n2, 2)
-    if pooled_sd:
-        variance = _pooled_sd(sd1, n1, sd2, n2) ** 2 * (1 / n1 + 1 / n2)
-    else:
-        variance = sd1**2 / n1 + sd2**2 / n2
-    return Effect(estimate=mean1 - mean2, se=math.sqrt(variance))
 
 
 def back_transform(value: float | None, is_ratio: bool = True) -> float | None:
