@@ -25,12 +25,30 @@ from public.api.trial_serializers import (
 from trials.changes import public_changes
 from trials.models import Arm, ResultOutcome, Site, Trial
 
+# Long texts the summary never shows: left in the table, a page of 1,000 reads far less.
+SUMMARY_DEFERRED = [
+    "raw_json",
+    "search_text",
+    "search_vector",
+    "summary",
+    "official_title",
+    "why_stopped",
+    "sources",
+    "editor_notes",
+    "withdrawn_reason",
+]
+
 
 def trial_list_queryset(trials):
-    return trials.select_related("lead_sponsor").prefetch_related(
-        "phases",
-        "conditions",
-        Prefetch("sites", queryset=Site.objects.only("trial", "country_code")),
+    return (
+        trials.defer(*SUMMARY_DEFERRED)
+        .select_related("lead_sponsor")
+        .prefetch_related(
+            "phases",
+            "conditions",
+            # The serializer sorts the codes itself; the model's ordering would sort every site.
+            Prefetch("sites", queryset=Site.objects.only("trial", "country_code").order_by()),
+        )
     )
 
 

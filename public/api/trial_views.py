@@ -70,7 +70,7 @@ class TrialDetail(PublicView, generics.RetrieveAPIView):
     pagination_class = None
 
     def get_object(self):
-        trial = trial_detail_queryset().find(self.kwargs["key"]).first()
+        trial = trial_detail_queryset().by_key(self.kwargs["key"])
         if trial is None:
             raise Http404("No published trial has this id.")
         if trial.is_withdrawn:
