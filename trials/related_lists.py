@@ -8,7 +8,7 @@ instances in each relation's prefetch cache, so ``trial.sites.all()`` and the re
 read them without a query, exactly as after ``prefetch_related``.
 """
 
-from django.db.models import CharField, F, Value, Window
+from django.db.models import CharField, Exists, F, OuterRef, Value, Window, prefetch_related_objects
 from django.db.models.functions import JSONObject, RowNumber
 
 from trials.models import (
@@ -81,3 +81,28 @@ def attach_related_lists(trial) -> None:
     for name, rows in found.items():
         rows.sort(key=lambda row: row[0])
         cache_rows(trial, name, [_instance(LISTS[name][0], row) for _, row in rows])
+
+
+def has_rows(names) -> dict:
+    """``has_<name>`` annotations: whether the trial has any row in each relation."""
+    annotations = {}
+    for name in names:
+        relation = Trial._meta.get_field(name)
+        rows = relation.related_model.objects.filter(**{relation.field.name: OuterRef("pk")})
+        annotations[f"has_{name}"] = Exists(rows)
+    return annotations
+
+
+def prefetch_present(trial, lookups: dict) -> None:
+    """Prefetch only the relations ``has_rows`` found rows in; the others are empty.
+
+    Most trials have no results, adverse events or evidence, and an empty prefetch is
+    still a round trip.
+    """
+    present = []
+    for name, lookup in lookups.items():
+        if getattr(trial, f"has_{name}"):
+            present.append(lookup)
+        else:
+            cache_rows(trial, name, [])
+    prefetch_related_objects([trial], *present)

@@ -1,6 +1,6 @@
 """The trial page: registry data beside the evidence about it."""
 
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -13,7 +13,7 @@ from trials.ae_tables import adverse_event_section
 from trials.changes import public_changes
 from trials.models import AdverseEvent, Arm, ResultOutcome, Trial
 from trials.registry_labels import measure_label, outcome_type_label
-from trials.related_lists import attach_related_lists, cache_rows
+from trials.related_lists import attach_related_lists, has_rows, prefetch_present
 
 
 def _cell(measurement) -> str:
@@ -73,9 +73,7 @@ def results_table(outcome) -> dict:
     }
 
 
-# Related rows the page prefetches only when the trial has any: most trials have no
-# results, adverse events or evidence, and an empty prefetch is still a round trip.
-# Whether each has rows is asked in the trial's own query (an EXISTS per relation).
+# Prefetched only when the trial has rows in them (see prefetch_present).
 OPTIONAL_PREFETCHES = {
     "adverse_event_groups": "adverse_event_groups",
     "adverse_events": Prefetch(
@@ -105,11 +103,6 @@ OPTIONAL_PREFETCHES = {
 }
 
 
-def _has(name: str) -> Exists:
-    relation = Trial._meta.get_field(name)
-    return Exists(relation.related_model.objects.filter(**{relation.field.name: OuterRef("pk")}))
-
-
 def _trial_queryset():
     return (
         Trial.objects.publicly_addressable()
@@ -117,7 +110,7 @@ def _trial_queryset():
         .defer("raw_json", "search_text", "search_vector")
         .select_related("lead_sponsor", "adverse_event_report", "curated_facts")
         .select_related("participant_flow", "baseline")
-        .annotate(**{f"has_{name}": _has(name) for name in OPTIONAL_PREFETCHES})
+        .annotate(**has_rows(OPTIONAL_PREFETCHES))
         .prefetch_related(*FLOW_AND_BASELINE_PREFETCH)
     )
 
@@ -126,13 +119,7 @@ def _load_related(trial) -> None:
     """Every related row the page shows, one query per kind of row the trial has."""
     # Phases, conditions, collaborators, identifiers, sites, outcome measures: one query.
     attach_related_lists(trial)
-    present = []
-    for name, lookup in OPTIONAL_PREFETCHES.items():
-        if getattr(trial, f"has_{name}"):
-            present.append(lookup)
-        else:
-            cache_rows(trial, name, [])
-    prefetch_related_objects([trial], *present)
+    prefetch_present(trial, OPTIONAL_PREFETCHES)
 
 
 @require_safe
