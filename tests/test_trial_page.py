@@ -166,7 +166,7 @@ def test_sources_of_curated_facts_are_cited(client, seeded):
 
 
 def _queries_of_a_second_visit(client, trial) -> int:
-    """Queries of a page view once the shared cache (the syntheses) is warm."""
+    """Queries of a page view once the shared cache (syntheses, last import) is warm."""
     client.get(trial.get_absolute_url())
     with CaptureQueriesContext(connection) as queries:
         assert client.get(trial.get_absolute_url()).status_code == 200
@@ -181,6 +181,6 @@ def test_a_seeded_trial_with_results_costs_one_query_per_kind_of_row(client, see
     trial = Trial.objects.get(nct_id="NCT04077437")
     add_results(trial)
     # The trial; its short lists; arms, their interventions, the interventions; four of
-    # results; publications, milestones, safety findings and theirs, estimates; history,
-    # registry changes; the last import. More outcomes or sites add none.
-    assert _queries_of_a_second_visit(client, trial) <= 16
+    # results; publications, milestones, safety findings and theirs, estimates; history
+    # and registry changes. More outcomes or sites add none.
+    assert _queries_of_a_second_visit(client, trial) <= 15
