@@ -59,7 +59,7 @@ def publications_citation(request, fmt):
 
 @require_safe
 def trial_citation(request, key, fmt):
-    trial = Trial.objects.published().select_related("lead_sponsor").find(key).first()
+    trial = Trial.objects.published().select_related("lead_sponsor").by_key(key)
     if trial is None:
         raise Http404("No published trial has this id.")
     url = request.build_absolute_uri(trial.get_absolute_url())

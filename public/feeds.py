@@ -155,7 +155,7 @@ class TrialChangesFeed(AtomFeed):
     """Registry changes and editors' published corrections of one trial."""
 
     def get_object(self, request, key):
-        trial = Trial.objects.published().find(key).first()
+        trial = Trial.objects.published().by_key(key)
         if trial is None:
             raise Http404("No published trial has this id.")
         return trial

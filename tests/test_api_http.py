@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from editorial.models import State
 from tests.factories import make_trial, make_trials_bulk
 from tests.test_public_bad_input import BAD_TRIAL_QUERIES
+from trials.models import Trial
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +120,15 @@ def test_the_list_costs_the_same_queries_for_10_or_40_trials(client, db):
     ten = queries()
     make_trials_bulk(30)
     assert queries() == ten
+
+
+def test_the_list_and_a_detail_cost_at_most_8_queries_on_a_cold_cache(client, db):
+    make_trials_bulk(30)
+    for url in ("/api/v1/trials/", f"/api/v1/trials/{Trial.objects.first().url_key}/"):
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        assert len(captured) <= 8, url
 
 
 def test_the_schema_is_openapi_3_and_the_docs_page_needs_no_cdn(client, db):

@@ -4,6 +4,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from editorial.models import State
@@ -161,3 +163,24 @@ def test_sources_of_curated_facts_are_cited(client, seeded):
     sources = content[content.index('id="trial-sources-heading"') :]
     assert 'href="https://maps.org/mdma/ptsd/mapp1"' in sources
     assert 'href="https://clinicaltrials.gov/ct2/show/record/NCT03537014"' in sources
+
+
+def _queries_of_a_second_visit(client, trial) -> int:
+    """Queries of a page view once the shared cache (syntheses, last import) is warm."""
+    client.get(trial.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(trial.get_absolute_url()).status_code == 200
+    return len(queries)
+
+
+def test_a_registry_trial_page_costs_at_most_8_queries(client, db):
+    assert _queries_of_a_second_visit(client, make_trial()) <= 8
+
+
+def test_a_seeded_trial_with_results_costs_one_query_per_kind_of_row(client, seeded):
+    trial = Trial.objects.get(nct_id="NCT04077437")
+    add_results(trial)
+    # The trial; its short lists; arms, their interventions, the interventions; four of
+    # results; publications, milestones, safety findings and theirs, estimates; history
+    # and registry changes. More outcomes or sites add none.
+    assert _queries_of_a_second_visit(client, trial) <= 15

@@ -24,63 +24,83 @@ from public.api.trial_serializers import (
 )
 from trials.changes import public_changes
 from trials.models import Arm, ResultOutcome, Site, Trial
+from trials.related_lists import attach_related_lists, has_rows, prefetch_present
+
+# Long texts the summary never shows: left in the table, a page of 1,000 reads far less.
+SUMMARY_DEFERRED = [
+    "raw_json",
+    "search_text",
+    "search_vector",
+    "summary",
+    "official_title",
+    "why_stopped",
+    "sources",
+    "editor_notes",
+    "withdrawn_reason",
+]
 
 
 def trial_list_queryset(trials):
-    return trials.select_related("lead_sponsor").prefetch_related(
-        "phases",
-        "conditions",
-        Prefetch("sites", queryset=Site.objects.only("trial", "country_code")),
-    )
-
-
-def trial_detail_queryset():
-    """Published and withdrawn trials (a withdrawn one answers 410), with every section."""
-    published_trials = Trial.objects.published()
     return (
-        Trial.objects.publicly_addressable()
+        trials.defer(*SUMMARY_DEFERRED)
         .select_related("lead_sponsor")
         .prefetch_related(
             "phases",
             "conditions",
-            "collaborators",
-            "identifiers",
-            "sites",
-            "outcome_measures",
-            "adverse_event_groups",
-            "interventions",
-            Prefetch("arms", queryset=Arm.objects.prefetch_related("interventions")),
-            Prefetch(
-                "result_outcomes",
-                queryset=ResultOutcome.objects.prefetch_related(
-                    "groups", "measurements__group", "analyses"
-                ),
-            ),
-            Prefetch(
-                "publications",
-                queryset=Publication.objects.published().order_by("-year", "first_author"),
-            ),
-            Prefetch(
-                "milestones",
-                queryset=RegulatoryMilestone.objects.published().prefetch_related(
-                    Prefetch("trials", queryset=published_trials),
-                    Prefetch("publications", queryset=Publication.objects.published()),
-                ),
-            ),
-            Prefetch(
-                "safety_findings",
-                queryset=SafetyFinding.objects.published().prefetch_related(
-                    Prefetch("publications", queryset=Publication.objects.published())
-                ),
-            ),
-            Prefetch(
-                "effect_estimates",
-                queryset=EffectEstimate.objects.published().select_related(
-                    "trial", "source_publication"
-                ),
-            ),
+            # The serializer sorts the codes itself; the model's ordering would sort every site.
+            Prefetch("sites", queryset=Site.objects.only("trial", "country_code").order_by()),
         )
     )
+
+
+# Prefetched only when the trial has rows in them (trials.related_lists.prefetch_present).
+DETAIL_PREFETCHES = {
+    "adverse_event_groups": "adverse_event_groups",
+    "interventions": "interventions",
+    "arms": Prefetch("arms", queryset=Arm.objects.prefetch_related("interventions")),
+    "result_outcomes": Prefetch(
+        "result_outcomes",
+        queryset=ResultOutcome.objects.prefetch_related(
+            "groups", "measurements__group", "analyses"
+        ),
+    ),
+    "publications": Prefetch(
+        "publications",
+        queryset=Publication.objects.published().order_by("-year", "first_author"),
+    ),
+    "milestones": Prefetch(
+        "milestones",
+        queryset=RegulatoryMilestone.objects.published().prefetch_related(
+            Prefetch("trials", queryset=Trial.objects.published()),
+            Prefetch("publications", queryset=Publication.objects.published()),
+        ),
+    ),
+    "safety_findings": Prefetch(
+        "safety_findings",
+        queryset=SafetyFinding.objects.published().prefetch_related(
+            Prefetch("publications", queryset=Publication.objects.published())
+        ),
+    ),
+    "effect_estimates": Prefetch(
+        "effect_estimates",
+        queryset=EffectEstimate.objects.published().select_related("trial", "source_publication"),
+    ),
+}
+
+
+def trial_detail_queryset():
+    """Published and withdrawn trials (a withdrawn one answers 410); see load_sections."""
+    return (
+        Trial.objects.publicly_addressable()
+        .select_related("lead_sponsor")
+        .annotate(**has_rows(DETAIL_PREFETCHES))
+    )
+
+
+def load_sections(trial) -> None:
+    """Every section's rows: the short lists in one query, then one per kind it has."""
+    attach_related_lists(trial)
+    prefetch_present(trial, DETAIL_PREFETCHES)
 
 
 class TrialDetailSerializer(TrialSummarySerializer):

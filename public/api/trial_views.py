@@ -11,6 +11,7 @@ from public.api.evidence_serializers import ImportRunSerializer
 from public.api.http import Gone
 from public.api.trial_detail import (
     TrialDetailSerializer,
+    load_sections,
     trial_detail_queryset,
     trial_list_queryset,
 )
@@ -70,11 +71,12 @@ class TrialDetail(PublicView, generics.RetrieveAPIView):
     pagination_class = None
 
     def get_object(self):
-        trial = trial_detail_queryset().find(self.kwargs["key"]).first()
+        trial = trial_detail_queryset().by_key(self.kwargs["key"])
         if trial is None:
             raise Http404("No published trial has this id.")
         if trial.is_withdrawn:
             raise Gone(withdrawn_detail(trial))
+        load_sections(trial)
         return trial
 
 

@@ -3,6 +3,7 @@
 from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import render
 
+from trials.datacache import versioned
 from trials.models import ImportRun
 
 
@@ -31,4 +32,6 @@ def _estimates_taken_out(record) -> int:
 
 def freshness() -> dict:
     """The registry import the data comes from, for "Registry data as of ..." lines."""
-    return {"last_import": ImportRun.objects.last_data()}
+    # Every import run's save moves the data version on, so the cached run is current.
+    # (In a dict, so that "no import yet" is cached too.)
+    return versioned("freshness", (), lambda: {"last_import": ImportRun.objects.last_data()})

@@ -13,6 +13,7 @@ from trials.ae_tables import adverse_event_section
 from trials.changes import public_changes
 from trials.models import AdverseEvent, Arm, ResultOutcome, Trial
 from trials.registry_labels import measure_label, outcome_type_label
+from trials.related_lists import attach_related_lists, has_rows, prefetch_present
 
 
 def _cell(measurement) -> str:
@@ -72,6 +73,36 @@ def results_table(outcome) -> dict:
     }
 
 
+# Prefetched only when the trial has rows in them (see prefetch_present).
+OPTIONAL_PREFETCHES = {
+    "adverse_event_groups": "adverse_event_groups",
+    "adverse_events": Prefetch(
+        "adverse_events", queryset=AdverseEvent.objects.prefetch_related("counts")
+    ),
+    "arms": Prefetch("arms", queryset=Arm.objects.prefetch_related("interventions")),
+    "interventions": "interventions",
+    "result_outcomes": Prefetch(
+        "result_outcomes",
+        queryset=ResultOutcome.objects.prefetch_related("groups", "measurements", "analyses"),
+    ),
+    "publications": Prefetch(
+        "publications",
+        queryset=Publication.objects.published().order_by("-year", "first_author"),
+    ),
+    "milestones": Prefetch("milestones", queryset=RegulatoryMilestone.objects.published()),
+    "safety_findings": Prefetch(
+        "safety_findings",
+        queryset=SafetyFinding.objects.published().prefetch_related(
+            Prefetch("publications", queryset=Publication.objects.published())
+        ),
+    ),
+    "effect_estimates": Prefetch(
+        "effect_estimates",
+        queryset=EffectEstimate.objects.public_evidence().select_related("source_publication"),
+    ),
+}
+
+
 def _trial_queryset():
     return (
         Trial.objects.publicly_addressable()
@@ -79,43 +110,16 @@ def _trial_queryset():
         .defer("raw_json", "search_text", "search_vector")
         .select_related("lead_sponsor", "adverse_event_report", "curated_facts")
         .select_related("participant_flow", "baseline")
-        .prefetch_related(
-            "phases",
-            "conditions",
-            "collaborators",
-            "identifiers",
-            "sites",
-            "outcome_measures",
-            "adverse_event_groups",
-            *FLOW_AND_BASELINE_PREFETCH,
-            Prefetch("adverse_events", queryset=AdverseEvent.objects.prefetch_related("counts")),
-            Prefetch("arms", queryset=Arm.objects.prefetch_related("interventions")),
-            "interventions",
-            Prefetch(
-                "result_outcomes",
-                queryset=ResultOutcome.objects.prefetch_related(
-                    "groups", "measurements", "analyses"
-                ),
-            ),
-            Prefetch(
-                "publications",
-                queryset=Publication.objects.published().order_by("-year", "first_author"),
-            ),
-            Prefetch("milestones", queryset=RegulatoryMilestone.objects.published()),
-            Prefetch(
-                "safety_findings",
-                queryset=SafetyFinding.objects.published().prefetch_related(
-                    Prefetch("publications", queryset=Publication.objects.published())
-                ),
-            ),
-            Prefetch(
-                "effect_estimates",
-                queryset=EffectEstimate.objects.public_evidence().select_related(
-                    "source_publication"
-                ),
-            ),
-        )
+        .annotate(**has_rows(OPTIONAL_PREFETCHES))
+        .prefetch_related(*FLOW_AND_BASELINE_PREFETCH)
     )
+
+
+def _load_related(trial) -> None:
+    """Every related row the page shows, one query per kind of row the trial has."""
+    # Phases, conditions, collaborators, identifiers, sites, outcome measures: one query.
+    attach_related_lists(trial)
+    prefetch_present(trial, OPTIONAL_PREFETCHES)
 
 
 @require_safe
@@ -128,6 +132,7 @@ def trial_detail(request, key):
         return redirect(trial, permanent=True)
     if trial.is_withdrawn:
         return withdrawn_response(request, trial, str(trial))
+    _load_related(trial)
     publications = list(trial.publications.all())
     context = {
         "trial": trial,
