@@ -76,3 +76,15 @@ def test_a_withdrawn_trial_leaves_the_cached_pages_at_once(client, lead_editor):
     workflow.withdraw(gone, lead_editor, "Registered twice.")
     assert "Trial registered twice" not in client.get("/trials/").content.decode()
     assert client.get("/").context["trial_total"] == 1
+
+
+def test_a_trial_page_is_stored_and_follows_an_edit(client, db):
+    trial = make_trial(title="Trial page before the edit")
+    url = trial.get_absolute_url()
+    assert "Trial page before the edit" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert len(queries) == 0
+    trial.brief_title = "Trial page after the edit"
+    trial.save()
+    assert "Trial page after the edit" in client.get(url).content.decode()

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from evidence.models import EffectEstimate, Publication, RegulatoryMilestone, SafetyFinding
 from evidence.synthesis_summary import trial_syntheses
+from public.pagecache import versioned_page
 from public.views.public import freshness, withdrawn_response
 from public.views.trial_flow import FLOW_AND_BASELINE_PREFETCH, baseline_table, flow_table
 from trials.ae_tables import adverse_event_section
@@ -123,6 +124,7 @@ def _load_related(trial) -> None:
 
 
 @require_safe
+@versioned_page
 def trial_detail(request, key):
     trial = _trial_queryset().by_key(key)
     if trial is None:
