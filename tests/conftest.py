@@ -161,7 +161,8 @@ def pytest_collection_modifyitems(items):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     result = yield
-    if nextitem is not None and _is_transactional(item):
+    # A next transactional test loads the same rows itself when it starts.
+    if _is_transactional(item) and nextitem is not None and not _is_transactional(nextitem):
         from django.db import connections
         from pytest_django.plugin import blocking_manager_key
 
