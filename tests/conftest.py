@@ -79,12 +79,16 @@ def restore_seed(seed_snapshot):
 
 
 @pytest.fixture
-def seeded(db, seed_snapshot):
+def seeded(request, db, seed_snapshot):
     """The curated seed data from fixtures/, as the real seed loader writes it.
 
-    Transactional tests start from the rows migrations made, with their original ids
-    (see `pytest_runtest_teardown`), so the captured copy fits them too.
+    A transactional test runs the real loader instead of the copy: the copy did not fit
+    behind a live server's flush (a foreign key failed at commit), not yet understood.
     """
+    if "transactional_db" in request.fixturenames:
+        from evidence.seeding import load_seed
+
+        return load_seed()
     return restore_seed(seed_snapshot)
 
 

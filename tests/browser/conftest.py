@@ -53,13 +53,17 @@ def page(browser):
 
 
 @pytest.fixture
-def site(live_server, transactional_db, django_db_serialized_rollback, seed_snapshot):
+def site(live_server, transactional_db, django_db_serialized_rollback):
     """The live server's base URL, with the curated seed loaded.
 
-    Serialized rollback starts the test from the rows migrations made (the phases), with
-    their original ids, so the seed rows captured once per session fit as they are.
+    Serialized rollback puts back the rows migrations create (the phases) after the
+    flush that ends a transactional test, so later tests still find them.
     """
-    from tests.conftest import restore_seed
+    from evidence.seeding import load_seed
+    from tests.factories import phase
+    from trials.choices import PhaseCode
 
-    restore_seed(seed_snapshot)
+    for code in PhaseCode.values:
+        phase(code)
+    load_seed()
     return live_server.url
