@@ -38,8 +38,11 @@ serve: install
 backup: install
 	$(BIN)/python manage.py backup --dir $(or $(BACKUP_DIR),backups)
 
+# In parallel, one worker per core; a test file stays on one worker (module fixtures, one
+# Redis or Chromium per file). PYTEST_ARGS adds to this, e.g. PYTEST_ARGS="-n 0 tests/test_seed.py".
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # Fetch what changed in ClinicalTrials.gov since the last clean run.
 sync: migrate

@@ -82,8 +82,8 @@ def restore_seed(seed_snapshot):
 def seeded(request, db, seed_snapshot):
     """The curated seed data from fixtures/, as the real seed loader writes it.
 
-    A transactional test starts from a flushed database whose migration-made rows (content
-    types, permissions) have new ids, so it runs the real loader instead of the copy.
+    A transactional test runs the real loader instead of the copy: the copy did not fit
+    behind a live server's flush (a foreign key failed at commit), not yet understood.
     """
     if "transactional_db" in request.fixturenames:
         from evidence.seeding import load_seed
@@ -130,6 +130,52 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Session fixtures (the seed snapshot) write through the cache too: keep that in this
+    # process rather than in var/cache, which parallel workers and `make run` share.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    transaction = bool(marker and marker.kwargs.get("transaction"))
+    return transaction or bool({"transactional_db", "live_server"} & fixtures)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Transactional tests restore the rows migrations made (groups, phases, content types).
+
+    A transactional test ends with a flush. In one process pytest-django runs those tests
+    last, but `-n auto --dist loadfile` gives each worker whole files, so a flushed
+    database would reach ordinary tests too. Serialized rollback keeps a copy of the
+    migrated rows and flushes without recreating any, so the teardown below can put
+    exactly those rows back.
+    """
+    for item in items:
+        if _is_transactional(item):
+            marker = item.get_closest_marker("django_db")
+            kwargs = {**(marker.kwargs if marker else {})}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    # A next transactional test loads the same rows itself when it starts.
+    if _is_transactional(item) and nextitem is not None and not _is_transactional(nextitem):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all(initialized_only=True):
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+    return result
 
 
 @pytest.fixture(autouse=True)

@@ -126,7 +126,9 @@ def text_values():
     return st.one_of(
         st.sampled_from(HOSTILE),
         st.text(max_size=20),
-        st.text(alphabet=st.characters(codec="utf-8"), max_size=8),
+        # Every code point UTF-8 can encode: all but the surrogates. Spelled as a category,
+        # Hypothesis skips probing the codec over all of Unicode in every process.
+        st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=8),
         st.integers(min_value=-(10**20), max_value=10**20).map(str),
     )
 
