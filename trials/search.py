@@ -27,6 +27,8 @@ _WORD = re.compile(r"[a-z0-9]{3,}")
 
 def fold(text: str) -> str:
     """The text without accents, case kept: ``Sykehuset Østfold`` → ``Sykehuset Ostfold``."""
+    if text.isascii():  # nothing to fold; the walk below costs milliseconds per trial
+        return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

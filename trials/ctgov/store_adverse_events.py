@@ -7,7 +7,7 @@ totals rows) are created, so each count links its group by the registry's code.
 import logging
 
 from trials.ctgov.parse_adverse_events import AdverseEventsData
-from trials.ctgov.relations import build
+from trials.ctgov.rows import build
 from trials.models import (
     AdverseEvent,
     AdverseEventCount,

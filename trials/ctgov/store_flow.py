@@ -5,7 +5,8 @@ whose module changed is replaced wholesale, in a few bulk inserts whatever its s
 
 from trials.ctgov.records import ParsedStudy
 from trials.ctgov.records_flow import DROP_WITHDRAW, BaselineData, FlowData
-from trials.ctgov.relations import FieldChange, build
+from trials.ctgov.relations import FieldChange
+from trials.ctgov.rows import build
 from trials.models import (
     Baseline,
     BaselineDenominator,

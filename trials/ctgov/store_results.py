@@ -11,7 +11,8 @@ inserts whatever their size.
 import logging
 
 from trials.ctgov.records import ParsedStudy
-from trials.ctgov.relations import FieldChange, build
+from trials.ctgov.relations import FieldChange
+from trials.ctgov.rows import build
 from trials.ctgov.store_adverse_events import clear_adverse_events, store_adverse_events
 from trials.ctgov.store_flow import sync_flow_and_baseline
 from trials.models import (
