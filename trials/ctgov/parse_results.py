@@ -5,6 +5,7 @@ import math
 import re
 from typing import Any
 
+from trials.ctgov.parse_values import text as _text
 from trials.ctgov.records import (
     AdverseEventGroupData,
     AnalysisData,
@@ -15,10 +16,6 @@ from trials.ctgov.records import (
 )
 
 NUMBER = re.compile(r"^=?\s*([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)$")
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 def parse_number(text: Any) -> float | None:
