@@ -21,6 +21,7 @@ from trials.models import Arm, Intervention, OutcomeMeasure, Phase, Site, Trial,
 
 logger = logging.getLogger(__name__)
 UNKNOWN_PHASE_ORDER = 99
+BATCH_SIZE = 500
 
 
 @cache
@@ -139,3 +140,17 @@ def intervention_rows(
         )
         for i in interventions
     ]
+
+
+def fields_of(data, skip=()) -> dict:
+    """A parsed record's fields, named as the model's columns, but those in `skip`."""
+    return {k: v for k, v in vars(data).items() if k not in skip}
+
+
+def insert_ordered(model: type[models.Model], items, skip=(), **parent) -> list:
+    """One row per parsed item (its fields but `skip`, numbered in `order`) under `parent`,
+    inserted in bulk."""
+    return model.objects.bulk_create(
+        [build(model, **parent, order=n, **fields_of(item, skip)) for n, item in enumerate(items)],
+        batch_size=BATCH_SIZE,
+    )

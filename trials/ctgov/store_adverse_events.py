@@ -7,7 +7,7 @@ totals rows) are created, so each count links its group by the registry's code.
 import logging
 
 from trials.ctgov.parse_adverse_events import AdverseEventsData
-from trials.ctgov.rows import build
+from trials.ctgov.rows import BATCH_SIZE, build, insert_ordered
 from trials.models import (
     AdverseEvent,
     AdverseEventCount,
@@ -17,7 +17,6 @@ from trials.models import (
 )
 
 logger = logging.getLogger(__name__)
-BATCH_SIZE = 500
 
 
 def clear_adverse_events(trial: Trial) -> None:
@@ -41,23 +40,7 @@ def store_adverse_events(
         description=data.description,
         all_cause_mortality_comment=data.all_cause_mortality_comment,
     ).save()
-    events = AdverseEvent.objects.bulk_create(
-        [
-            build(
-                AdverseEvent,
-                trial=trial,
-                order=order,
-                seriousness=e.seriousness,
-                term=e.term,
-                organ_system=e.organ_system,
-                source_vocabulary=e.source_vocabulary,
-                assessment_type=e.assessment_type,
-                notes=e.notes,
-            )
-            for order, e in enumerate(data.events)
-        ],
-        batch_size=BATCH_SIZE,
-    )
+    events = insert_ordered(AdverseEvent, data.events, ("counts",), trial=trial)
     by_code = {g.code: g for g in groups}
     counts = []
     for row, event in zip(events, data.events, strict=True):
