@@ -11,6 +11,7 @@ import math
 import re
 from typing import Any
 
+from trials.ctgov.parse_values import VALUE_KEYS, value_columns
 from trials.ctgov.records import ParseError
 from trials.ctgov.records_flow import (
     DROP_WITHDRAW,
@@ -220,19 +221,12 @@ def _denominators(read: _Reader, parent: dict, where: str, measure_index, class_
 
 
 def _value(read: _Reader, m: dict, where: str, class_index: int, class_title: str, category: str):
-    raw = {k: read.text(m, k, where) for k in ("value", "spread", "lowerLimit", "upperLimit")}
+    texts = {key: read.text(m, key, where) for key, _ in VALUE_KEYS}
     return BaselineValueData(
         group_code=read.text(m, "groupId", where),
         class_index=class_index,
         class_title=class_title,
         category=category,
-        value_raw=raw["value"],
-        value=clear_number(raw["value"]),
-        spread_raw=raw["spread"],
-        spread=clear_number(raw["spread"]),
-        lower_raw=raw["lowerLimit"],
-        lower=clear_number(raw["lowerLimit"]),
-        upper_raw=raw["upperLimit"],
-        upper=clear_number(raw["upperLimit"]),
+        **value_columns(texts, clear_number),
         comment=read.text(m, "comment", where),
     )

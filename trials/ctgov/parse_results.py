@@ -5,6 +5,7 @@ import math
 import re
 from typing import Any
 
+from trials.ctgov.parse_values import VALUE_KEYS, value_columns
 from trials.ctgov.parse_values import text as _text
 from trials.ctgov.records import (
     AdverseEventGroupData,
@@ -34,6 +35,24 @@ def _raw(value: Any) -> str:
 
 
 def result_outcome(measure: dict) -> ResultOutcomeData:
+    return ResultOutcomeData(
+        outcome_type=_text(measure.get("type")),
+        title=_text(measure.get("title")),
+        description=_text(measure.get("description")),
+        population=_text(measure.get("populationDescription")),
+        reporting_status=_text(measure.get("reportingStatus")),
+        param_type=_text(measure.get("paramType")),
+        dispersion_type=_text(measure.get("dispersionType")),
+        unit_of_measure=_text(measure.get("unitOfMeasure")),
+        time_frame=_text(measure.get("timeFrame")),
+        groups=_groups(measure),
+        measurements=_measurements(measure),
+        analyses=tuple(_analysis(a) for a in measure.get("analyses") or []),
+    )
+
+
+def _groups(measure: dict) -> tuple[GroupData, ...]:
+    """The outcome's groups, each with its participant count (from the denominators)."""
     denoms = {}
     for denom in measure.get("denoms") or []:
         if _text(denom.get("units")).casefold() in ("participants", ""):
@@ -47,48 +66,27 @@ def result_outcome(measure: dict) -> ResultOutcomeData:
         participants = (
             int(number) if number is not None and number >= 0 and number.is_integer() else None
         )
-        groups.append(
-            GroupData(
-                code, _text(group.get("title")), _text(group.get("description")), raw, participants
-            )
-        )
-    measurements = []
+        title, description = _text(group.get("title")), _text(group.get("description"))
+        groups.append(GroupData(code, title, description, raw, participants))
+    return tuple(groups)
+
+
+def _measurements(measure: dict) -> tuple[MeasurementData, ...]:
+    found = []
     for klass in measure.get("classes") or []:
         for category in klass.get("categories") or []:
             for m in category.get("measurements") or []:
-                values = {
-                    k: _raw(m.get(k)) for k in ("value", "spread", "lowerLimit", "upperLimit")
-                }
-                measurements.append(
+                texts = {key: _raw(m.get(key)) for key, _ in VALUE_KEYS}
+                found.append(
                     MeasurementData(
                         group_code=_text(m.get("groupId")),
                         class_title=_text(klass.get("title")),
                         category=_text(category.get("title")),
-                        value_raw=values["value"],
-                        value=parse_number(values["value"]),
-                        spread_raw=values["spread"],
-                        spread=parse_number(values["spread"]),
-                        lower_raw=values["lowerLimit"],
-                        lower=parse_number(values["lowerLimit"]),
-                        upper_raw=values["upperLimit"],
-                        upper=parse_number(values["upperLimit"]),
+                        **value_columns(texts, parse_number),
                         comment=_text(m.get("comment")),
                     )
                 )
-    return ResultOutcomeData(
-        outcome_type=_text(measure.get("type")),
-        title=_text(measure.get("title")),
-        description=_text(measure.get("description")),
-        population=_text(measure.get("populationDescription")),
-        reporting_status=_text(measure.get("reportingStatus")),
-        param_type=_text(measure.get("paramType")),
-        dispersion_type=_text(measure.get("dispersionType")),
-        unit_of_measure=_text(measure.get("unitOfMeasure")),
-        time_frame=_text(measure.get("timeFrame")),
-        groups=tuple(groups),
-        measurements=tuple(measurements),
-        analyses=tuple(_analysis(a) for a in measure.get("analyses") or []),
-    )
+    return tuple(found)
 
 
 def _analysis(data: dict) -> AnalysisData:

@@ -1,5 +1,6 @@
 """Field readers every part of the parser shares: text, enums and whole counts."""
 
+from collections.abc import Callable
 from typing import Any
 
 from trials.ctgov.records import ParseError
@@ -28,3 +29,20 @@ def whole_count(value: Any, label: str, nct_id: str) -> int | None:
         return int(value)
     except ValueError:
         raise ParseError(f"{nct_id}: {label} is not a whole number: {value!r}") from None
+
+
+# A measurement's numbers: the registry's key and the column prefix it is stored under.
+VALUE_KEYS = (
+    ("value", "value"),
+    ("spread", "spread"),
+    ("lowerLimit", "lower"),
+    ("upperLimit", "upper"),
+)
+
+
+def value_columns(texts: dict[str, str], number: Callable[[str], float | None]) -> dict:
+    """A measurement's value, spread and limits, each text beside its parsed number."""
+    columns = {}
+    for key, name in VALUE_KEYS:
+        columns[f"{name}_raw"], columns[name] = texts[key], number(texts[key])
+    return columns
