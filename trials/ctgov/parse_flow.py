@@ -17,15 +17,14 @@ from trials.ctgov.records_flow import (
     DROP_WITHDRAW,
     MILESTONE,
     BaselineData,
-    BaselineGroupData,
     BaselineMeasureData,
     BaselineValueData,
     DenominatorData,
     FlowCountData,
     FlowData,
-    FlowGroupData,
     FlowPeriodData,
     FlowStepData,
+    SectionGroupData,
 )
 
 DECIMAL = re.compile(r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
@@ -98,6 +97,15 @@ class _Reader:
         self.fail(f"{where}.{key}", "true or false", value)
 
 
+def _groups(read: _Reader, module: dict, where: str) -> tuple[SectionGroupData, ...]:
+    return tuple(
+        SectionGroupData(
+            read.text(g, "id", p), read.text(g, "title", p), read.text(g, "description", p)
+        )
+        for p, g in read.items(module, "groups", where)
+    )
+
+
 def participant_flow(results: dict, nct_id: str) -> FlowData | None:
     """The participant flow of a results section; None if the record has none."""
     read = _Reader(nct_id)
@@ -105,12 +113,7 @@ def participant_flow(results: dict, nct_id: str) -> FlowData | None:
     module = read.obj(results.get("participantFlowModule"), where)
     if not module:
         return None
-    groups = tuple(
-        FlowGroupData(
-            read.text(g, "id", p), read.text(g, "title", p), read.text(g, "description", p)
-        )
-        for p, g in read.items(module, "groups", where)
-    )
+    groups = _groups(read, module, where)
     periods = tuple(
         FlowPeriodData(
             read.text(period, "title", path),
@@ -159,12 +162,7 @@ def baseline(results: dict, nct_id: str) -> BaselineData | None:
     module = read.obj(results.get("baselineCharacteristicsModule"), where)
     if not module:
         return None
-    groups = tuple(
-        BaselineGroupData(
-            read.text(g, "id", p), read.text(g, "title", p), read.text(g, "description", p)
-        )
-        for p, g in read.items(module, "groups", where)
-    )
+    groups = _groups(read, module, where)
     denominators = _denominators(read, module, where, None, None)
     measures = []
     for index, (path, measure) in enumerate(read.items(module, "measures", where)):

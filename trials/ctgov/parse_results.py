@@ -5,17 +5,24 @@ import math
 import re
 from typing import Any
 
-from trials.ctgov.parse_values import VALUE_KEYS, value_columns
+from trials.ctgov.parse_values import VALUE_KEYS, value_columns, whole_count
 from trials.ctgov.parse_values import text as _text
 from trials.ctgov.records import (
     AdverseEventGroupData,
     AnalysisData,
     GroupData,
     MeasurementData,
-    ParseError,
     ResultOutcomeData,
 )
 
+# An analysis's numbers: the registry's key and the column prefix it is stored under.
+ANALYSIS_NUMBERS = (
+    ("paramValue", "param_value"),
+    ("ciPctValue", "ci_pct"),
+    ("ciLowerLimit", "ci_lower"),
+    ("ciUpperLimit", "ci_upper"),
+    ("pValue", "p_value"),
+)
 NUMBER = re.compile(r"^=?\s*([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)$")
 
 
@@ -90,26 +97,14 @@ def _measurements(measure: dict) -> tuple[MeasurementData, ...]:
 
 
 def _analysis(data: dict) -> AnalysisData:
-    raw = {
-        k: _raw(data.get(k))
-        for k in ("paramValue", "ciPctValue", "ciLowerLimit", "ciUpperLimit", "pValue")
-    }
+    texts = {key: _raw(data.get(key)) for key, _ in ANALYSIS_NUMBERS}
     notes = ("statisticalComment", "pValueComment", "estimateComment", "otherAnalysisDescription")
     return AnalysisData(
         group_codes=tuple(_text(g) for g in data.get("groupIds") or []),
         groups_description=_text(data.get("groupDescription")),
         param_type=_text(data.get("paramType")),
-        param_value_raw=raw["paramValue"],
-        param_value=parse_number(raw["paramValue"]),
-        ci_pct_raw=raw["ciPctValue"],
-        ci_pct=parse_number(raw["ciPctValue"]),
         ci_sides=_text(data.get("ciNumSides")),
-        ci_lower_raw=raw["ciLowerLimit"],
-        ci_lower=parse_number(raw["ciLowerLimit"]),
-        ci_upper_raw=raw["ciUpperLimit"],
-        ci_upper=parse_number(raw["ciUpperLimit"]),
-        p_value_raw=raw["pValue"],
-        p_value=parse_number(raw["pValue"]),
+        **value_columns(texts, parse_number, ANALYSIS_NUMBERS),
         statistical_method=_text(data.get("statisticalMethod")),
         non_inferiority_type=_text(data.get("nonInferiorityType")),
         description="\n\n".join(_text(data.get(k)) for k in notes if _text(data.get(k))),
@@ -118,18 +113,8 @@ def _analysis(data: dict) -> AnalysisData:
 
 def event_group(group: dict, nct_id: str) -> AdverseEventGroupData:
     def number(key: str) -> int | None:
-        value = group.get(key)
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise ParseError(f"{nct_id}: adverse events {key} is not a whole number: {value!r}")
-        try:
-            # Signs are left to the database's own rule (a negative count is refused there).
-            return int(value)
-        except ValueError:
-            raise ParseError(
-                f"{nct_id}: adverse events {key} is not a whole number: {value!r}"
-            ) from None
+        # Signs are left to the database's own rule (a negative count is refused there).
+        return whole_count(group.get(key), f"adverse events {key}", nct_id)
 
     return AdverseEventGroupData(
         code=_text(group.get("id")),

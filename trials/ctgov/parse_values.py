@@ -40,9 +40,12 @@ VALUE_KEYS = (
 )
 
 
-def value_columns(texts: dict[str, str], number: Callable[[str], float | None]) -> dict:
-    """A measurement's value, spread and limits, each text beside its parsed number."""
+def value_columns(
+    texts: dict[str, str], number: Callable[[str], float | None], keys=VALUE_KEYS
+) -> dict:
+    """A measurement's value, spread and limits (or other `keys`), each text beside its
+    parsed number."""
     columns = {}
-    for key, name in VALUE_KEYS:
+    for key, name in keys:
         columns[f"{name}_raw"], columns[name] = texts[key], number(texts[key])
     return columns
