@@ -97,6 +97,13 @@ class _Reader:
         self.fail(f"{where}.{key}", "true or false", value)
 
 
+def _open(results: dict, name: str, nct_id: str) -> tuple[_Reader, str, dict]:
+    """A reader, the path and the contents of one results module ({} if absent)."""
+    read = _Reader(nct_id)
+    where = f"resultsSection.{name}"
+    return read, where, read.obj(results.get(name), where)
+
+
 def _groups(read: _Reader, module: dict, where: str) -> tuple[SectionGroupData, ...]:
     return tuple(
         SectionGroupData(
@@ -108,9 +115,7 @@ def _groups(read: _Reader, module: dict, where: str) -> tuple[SectionGroupData, 
 
 def participant_flow(results: dict, nct_id: str) -> FlowData | None:
     """The participant flow of a results section; None if the record has none."""
-    read = _Reader(nct_id)
-    where = "resultsSection.participantFlowModule"
-    module = read.obj(results.get("participantFlowModule"), where)
+    read, where, module = _open(results, "participantFlowModule", nct_id)
     if not module:
         return None
     groups = _groups(read, module, where)
@@ -157,9 +162,7 @@ def _steps(read: _Reader, period: dict, key: str, counts_key: str, kind: str, wh
 
 def baseline(results: dict, nct_id: str) -> BaselineData | None:
     """The baseline characteristics of a results section; None if the record has none."""
-    read = _Reader(nct_id)
-    where = "resultsSection.baselineCharacteristicsModule"
-    module = read.obj(results.get("baselineCharacteristicsModule"), where)
+    read, where, module = _open(results, "baselineCharacteristicsModule", nct_id)
     if not module:
         return None
     groups = _groups(read, module, where)

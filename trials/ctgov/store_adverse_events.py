@@ -7,7 +7,7 @@ totals rows) are created, so each count links its group by the registry's code.
 import logging
 
 from trials.ctgov.parse_adverse_events import AdverseEventsData
-from trials.ctgov.rows import BATCH_SIZE, build, insert_ordered
+from trials.ctgov.rows import BATCH_SIZE, build, fields_of, insert_ordered
 from trials.models import (
     AdverseEvent,
     AdverseEventCount,
@@ -31,15 +31,7 @@ def store_adverse_events(
 ) -> None:
     if data is None:
         return
-    build(
-        AdverseEventReport,
-        trial=trial,
-        frequency_threshold_raw=data.frequency_threshold_raw,
-        frequency_threshold=data.frequency_threshold,
-        time_frame=data.time_frame,
-        description=data.description,
-        all_cause_mortality_comment=data.all_cause_mortality_comment,
-    ).save()
+    build(AdverseEventReport, trial=trial, **fields_of(data, ("events",))).save()
     events = insert_ordered(AdverseEvent, data.events, ("counts",), trial=trial)
     by_code = {g.code: g for g in groups}
     counts = []
