@@ -164,7 +164,7 @@ CACHES = {
     }
 }
 
-# Whole public pages (the trial list, the overview, a trial) in that cache under the
+# Whole public pages (the trial list, the overview, a trial page) in that cache under the
 # data version (public/pagecache.py); PAGE_CACHE=0 renders every request afresh.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 

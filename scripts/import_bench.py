@@ -2,8 +2,8 @@
 
 Runs in a process of its own so that its peak RSS is the import's alone. Serves
 N synthetic studies (trials.synthetic) from tests/ctgov_server.py on 127.0.0.1 in
-pages of CTGOV_PAGE_SIZE, imports them twice (new, then unchanged) into a
-throwaway test database and prints one JSON line per run.
+pages of CTGOV_PAGE_SIZE, imports them three times (new, unchanged, then changed: every
+title revised) into a throwaway test database and prints one JSON line per run.
 
     .venv/bin/python scripts/import_bench.py [--studies 5000] [--profile out.prof]
 """
@@ -36,10 +36,13 @@ VERSION = {"apiVersion": "2.0.5", "dataTimestamp": "2099-01-20T09:00:00"}
 PAGE_SIZE = 1000
 
 
-def script_pages(server: CtgovServer, count: int, seed: int) -> None:
+def script_pages(server: CtgovServer, count: int, seed: int, revised: bool) -> None:
     """One run's pages, in order, each pointing to the next by token."""
     server.add("/version", json=VERSION)
     records = [raw_record(p) for p in plans(count, seed)]
+    for record in records if revised else ():
+        ident = record["protocolSection"]["identificationModule"]
+        ident["briefTitle"] += " (revised)"
     for start in range(0, count, PAGE_SIZE):
         end = start + PAGE_SIZE
         token = f"page-{end}" if end < count else None
@@ -48,7 +51,7 @@ def script_pages(server: CtgovServer, count: int, seed: int) -> None:
 
 
 def timed_run(server: CtgovServer, count: int, seed: int, profile: str | None, label: str):
-    script_pages(server, count, seed)
+    script_pages(server, count, seed, revised=label == "changed")
     options = RunOptions(mode=QUERY, query="MDMA", full=True)
     profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
@@ -65,6 +68,7 @@ def timed_run(server: CtgovServer, count: int, seed: int, profile: str | None, l
         "seconds": round(seconds, 2),
         "studies_per_s": round(count / seconds, 1),
         "created": summary.created,
+        "updated": summary.updated,
         "unchanged": summary.unchanged,
         "refused": summary.refused,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -75,7 +79,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--studies", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--profile", help="write cProfile stats to PROFILE.new / .unchanged")
+    parser.add_argument("--profile", help="write cProfile stats to PROFILE.<run name>")
     args = parser.parse_args()
     settings.DEBUG = False
     settings.CTGOV_MIN_INTERVAL = 0
@@ -84,7 +88,7 @@ def main():
     try:
         with CtgovServer() as server:
             settings.CTGOV_API_URL = server.url
-            for label in ("new", "unchanged"):
+            for label in ("new", "unchanged", "changed"):
                 result = timed_run(server, args.studies, args.seed, args.profile, label)
                 print(json.dumps(result), flush=True)
     finally:

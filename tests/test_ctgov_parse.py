@@ -9,10 +9,10 @@ from tests.ctgov_studies import mdma_study
 from trials.ctgov.parse import (
     LegacyFormatError,
     ParseError,
-    country_code,
     parse_study,
     studies_in_document,
 )
+from trials.ctgov.parse_protocol import country_code
 from trials.ctgov.parse_results import parse_number
 from trials.dates import Precision
 

@@ -67,3 +67,18 @@ def test_a_full_run_flags_what_it_did_not_see_in_one_statement(api):
     run_import("--full")
     flagged = Trial.objects.filter(missing_from_registry_since__isnull=False)
     assert sorted(flagged.values_list("nct_id", flat=True)) == ["NCT80000002", "NCT80000003"]
+
+
+def test_a_changed_study_counts_under_its_new_country_once_its_page_is_written(api, client):
+    records = [raw_record(p) for p in plans(3, seed=4)]
+    api.add("/studies", json=studies_page(records))
+    run_import("--full")
+    assert client.get("/trials/?country=IS").context["count"] == 0
+    module = records[0]["protocolSection"].setdefault("contactsLocationsModule", {})
+    module.setdefault("locations", []).append(
+        {"facility": "Landspitali", "city": "Reykjavik", "country": "Iceland"}
+    )
+    api.add("/studies", json=studies_page(records))
+    run_import("--full")
+    assert ImportRun.objects.first().updated == 1
+    assert client.get("/trials/?country=IS").context["count"] == 1

@@ -14,7 +14,8 @@ import pytest
 
 from tests.conftest import samples_dir
 from trials.choices import EnrollmentType, OverallStatus, label_for
-from trials.ctgov.parse import country_code, studies_in_document
+from trials.ctgov.parse import studies_in_document
+from trials.ctgov.parse_protocol import country_code
 from trials.ctgov.upsert import upsert_study
 from trials.dates import date_type_label, parse_partial_date
 from trials.models import Trial

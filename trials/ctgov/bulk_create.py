@@ -8,7 +8,8 @@ it fails, imports the same studies one by one (`upsert_study`), so one bad study
 is refused alone and never leaves half a trial.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
@@ -17,10 +18,17 @@ from simple_history.utils import bulk_create_with_history
 
 from editorial.models import State
 from trials.choices import IdentifierKind, RecordSource
-from trials.ctgov.parse import ParseError, parse_study, raw_hash
+from trials.ctgov.parse import ParseError, parse_study
 from trials.ctgov.records import ParsedStudy
-from trials.ctgov.relations import UNKNOWN_PHASE_ORDER, _dose_fields, build
-from trials.ctgov.schema import strip_nul
+from trials.ctgov.rows import (
+    arm_rows,
+    build,
+    identifier_rows,
+    intervention_rows,
+    outcome_rows,
+    site_rows,
+    unknown_phase,
+)
 from trials.ctgov.store_results import sync_results
 from trials.ctgov.topic import off_topic_reason
 from trials.ctgov.upsert import CREATED, UpsertResult, _assign, change_reason
@@ -46,17 +54,18 @@ class NewStudy:
     digest: str
     off_topic: str
     trial: Trial | None = None
+    # Its relation rows, built before the trial is inserted so its search text can be too.
+    rows: dict[str, list] = field(default_factory=dict)
+    interventions: list[tuple[Intervention, list[str]]] = field(default_factory=list)
 
 
-def prepare(raw: dict) -> NewStudy:
-    """Parse one new record; ParseError (refuse it alone) if it cannot be created."""
+def prepare(raw: dict, digest: str) -> NewStudy:
+    """Parse one new record, already without NUL characters and hashed; ParseError
+    (refuse it alone) if it cannot be created."""
     parsed = parse_study(raw)
-    raw, _ = strip_nul(raw)
     if not parsed.fields.get("brief_title"):
         raise ParseError(f"{parsed.nct_id}: no briefTitle; a new trial needs a title")
-    return NewStudy(
-        parsed, raw, raw_hash(raw), off_topic_reason(parsed, settings.CTGOV_TOPIC_TERMS)
-    )
+    return NewStudy(parsed, raw, digest, off_topic_reason(parsed, settings.CTGOV_TOPIC_TERMS))
 
 
 def known_aliases(studies: list[NewStudy]) -> set[str]:
@@ -74,9 +83,11 @@ def known_aliases(studies: list[NewStudy]) -> set[str]:
 
 def create_studies(studies: list[NewStudy], *, run, now, publish: bool) -> list[UpsertResult]:
     """Create every study's trial with its relations; the caller holds the transaction."""
-    orgs = _organizations(studies)
+    orgs, conditions = _organizations(studies), _conditions(studies)
     for study in studies:
         study.trial = _trial(study, orgs, now, publish)
+        _build_rows(study)
+        study.trial.search_text = _search_text(study, orgs, conditions)
     trials = [s.trial for s in studies]
     bulk_create_with_history(
         trials, Trial, batch_size=BATCH, default_change_reason=change_reason(run), default_date=now
@@ -87,21 +98,23 @@ def create_studies(studies: list[NewStudy], *, run, now, publish: bool) -> list[
         )
         for trial in trials:
             trial.pk = ids[trial.nct_id]
-    _relations(studies, orgs, run, now)
+    _links(studies, orgs, _phases(studies), conditions)
+    _insert_rows(studies, run, now)
     for study in studies:
         if study.raw.get("resultsSection"):  # rare; stored by the one results writer
             sync_results(study.trial, study.parsed, None, study.raw, False)
-    refresh_search_bulk([t.pk for t in trials])
-    return [
-        UpsertResult(
-            s.parsed.nct_id,
-            CREATED,
-            s.trial.pk,
-            warnings=s.parsed.warnings,
-            off_topic=s.off_topic if s.trial.state == State.DRAFT else "",
+    if connection.vendor == "postgresql":
+        Trial.objects.filter(pk__in=[t.pk for t in trials]).update(
+            search_vector=SearchVector("search_text", config="english")
         )
-        for s in studies
-    ]
+    return [_result(s) for s in studies]
+
+
+def _result(study: NewStudy) -> UpsertResult:
+    held = study.off_topic if study.trial.state == State.DRAFT else ""
+    return UpsertResult(
+        study.parsed.nct_id, CREATED, study.trial.pk, warnings=study.parsed.warnings, off_topic=held
+    )
 
 
 def _trial(study: NewStudy, orgs: dict, now, publish: bool) -> Trial:
@@ -171,66 +184,82 @@ def _conditions(studies: list[NewStudy]) -> dict[str, Condition]:
 def _phases(studies: list[NewStudy]) -> dict[str, Phase]:
     codes = {code for s in studies for code in s.parsed.phases or ()}
     rows = {p.code: p for p in Phase.objects.filter(code__in=codes)}
-    for code in codes - set(rows):  # a new registry vocabulary word; the parser warned
-        rows[code] = build(Phase, code=code, label=code, order=UNKNOWN_PHASE_ORDER)
-        rows[code].save()
+    for code in codes - set(rows):
+        rows[code] = unknown_phase(code)
     return rows
 
 
-def _relations(studies: list[NewStudy], orgs: dict, run, now) -> None:
-    phases, conditions = _phases(studies), _conditions(studies)
-    links = {"phases": [], "conditions": [], "collaborators": []}
-    rows = {"identifiers": [], "sites": [], "outcomes": [], "arms": []}
-    for s in studies:
-        p, t = s.parsed, s.trial
-        through = Trial.phases.through
-        links["phases"] += [through(trial_id=t.pk, phase_id=phases[c].pk) for c in p.phases or ()]
-        through = Trial.conditions.through
-        links["conditions"] += [
-            through(trial_id=t.pk, condition_id=conditions[c.name].pk) for c in p.conditions or ()
-        ]
-        through = Trial.collaborators.through
-        links["collaborators"] += [
-            through(trial_id=t.pk, organization_id=orgs[o.name].pk) for o in p.collaborators or ()
-        ]
-        rows["identifiers"] += [
-            build(
-                TrialIdentifier,
-                trial=t,
-                kind=i.kind,
-                value=i.value,
-                description=i.description,
-                record_source=RecordSource.REGISTRY,
-            )
-            for i in p.identifiers or ()
-        ]
-        rows["sites"] += [
-            build(Site, trial=t, record_source=RecordSource.REGISTRY, **asdict(d))
-            for d in p.sites or ()
-        ]
-        rows["outcomes"] += [
-            build(
-                OutcomeMeasure,
-                trial=t,
-                order=order,
-                kind=o.kind,
-                measure=o.measure,
-                description=o.description,
-                time_frame=o.time_frame,
-            )
-            for order, o in enumerate(p.outcomes or ())
-        ]
-        rows["arms"] += _arms(s)
-    for name, model in (("phases", Trial.phases), ("conditions", Trial.conditions)):
-        model.through.objects.bulk_create(links[name], batch_size=BATCH, ignore_conflicts=True)
-    Trial.collaborators.through.objects.bulk_create(
-        links["collaborators"], batch_size=BATCH, ignore_conflicts=True
+def _build_rows(study: NewStudy) -> None:
+    p, t = study.parsed, study.trial
+    study.rows = {
+        "identifiers": identifier_rows(t, p.identifiers or ()),
+        "sites": site_rows(t, p.sites or ()),
+        "outcomes": outcome_rows(t, p.outcomes or ()),
+        "arms": arm_rows(t, p.arms or ()),
+    }
+    study.interventions = intervention_rows(t, p.interventions or ())
+
+
+class _Loaded(list):
+    """Rows at hand, answering ``.all()`` as a prefetched relation does."""
+
+    def all(self):
+        return self
+
+
+def _search_text(study: NewStudy, orgs: dict, conditions: dict) -> str:
+    """The trial's search text before it is inserted, so no second write is needed.
+
+    Trial.build_search_text stays the one formatter: it reads each relation through
+    ``.all()`` in the model's ordering, which these sorted lists reproduce.
+    """
+    p, t = study.parsed, study.trial
+    by_name = lambda row: row.name  # noqa: E731
+    conds = {conditions[c.name].name: conditions[c.name] for c in p.conditions or ()}
+    collabs = {orgs[o.name].name: orgs[o.name] for o in p.collaborators or ()}
+    view = SimpleNamespace(
+        nct_id=t.nct_id,
+        acronym=t.acronym,
+        brief_title=t.brief_title,
+        official_title=t.official_title,
+        summary=t.summary,
+        conditions=_Loaded(sorted(conds.values(), key=by_name)),
+        interventions=_Loaded(item for item, _ in study.interventions),
+        identifiers=_Loaded(sorted(study.rows["identifiers"], key=lambda i: (i.kind, i.value))),
+        collaborators=_Loaded(sorted(collabs.values(), key=by_name)),
+        lead_sponsor_id=t.lead_sponsor_id,
+        lead_sponsor=t.lead_sponsor,
     )
-    TrialIdentifier.objects.bulk_create(rows["identifiers"], batch_size=BATCH)
-    Site.objects.bulk_create(rows["sites"], batch_size=BATCH)
-    OutcomeMeasure.objects.bulk_create(rows["outcomes"], batch_size=BATCH)
+    return Trial.build_search_text(view)
+
+
+def _links(studies: list[NewStudy], orgs: dict, phases: dict, conditions: dict) -> None:
+    """The page's many-to-many links, three inserts in all."""
+    links = {Trial.phases: [], Trial.conditions: [], Trial.collaborators: []}
+    for s in studies:
+        p, pk = s.parsed, s.trial.pk
+        links[Trial.phases] += [(pk, phases[c].pk) for c in p.phases or ()]
+        links[Trial.conditions] += [(pk, conditions[c.name].pk) for c in p.conditions or ()]
+        links[Trial.collaborators] += [(pk, orgs[o.name].pk) for o in p.collaborators or ()]
+    for relation, pairs in links.items():
+        through = relation.through
+        own, other = relation.field.m2m_field_name(), relation.field.m2m_reverse_field_name()
+        through.objects.bulk_create(
+            [through(**{f"{own}_id": pk, f"{other}_id": ok}) for pk, ok in pairs],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+
+
+def _insert_rows(studies: list[NewStudy], run, now) -> None:
+    for name, model in (
+        ("identifiers", TrialIdentifier),
+        ("sites", Site),
+        ("outcomes", OutcomeMeasure),
+    ):
+        model.objects.bulk_create([r for s in studies for r in s.rows[name]], batch_size=BATCH)
     arms = bulk_create_with_history(
-        rows["arms"],
+        [r for s in studies for r in s.rows["arms"]],
         Arm,
         batch_size=BATCH,
         default_change_reason=change_reason(run),
@@ -239,40 +268,16 @@ def _relations(studies: list[NewStudy], orgs: dict, run, now) -> None:
     _interventions(studies, arms)
 
 
-def _arms(study: NewStudy) -> list[Arm]:
-    return [
-        build(
-            Arm,
-            trial=study.trial,
-            order=order,
-            label=a.label,
-            arm_type=a.arm_type,
-            description=a.description,
-            **_dose_fields(a.dose),
-            record_source=RecordSource.REGISTRY,
-        )
-        for order, a in enumerate(study.parsed.arms or ())
-    ]
-
-
 def _interventions(studies: list[NewStudy], arms: list[Arm]) -> None:
     if arms and arms[0].pk is None:
         arms = list(Arm.objects.filter(trial__in=[s.trial for s in studies]))
     by_label = {(a.trial_id, a.label.casefold()): a for a in arms}
-    items, labels = [], []
-    for s in studies:
-        for i in s.parsed.interventions or ():
-            items.append(
-                build(
-                    Intervention,
-                    trial=s.trial,
-                    name=i.name,
-                    intervention_type=i.intervention_type,
-                    description=i.description,
-                    other_names=list(i.other_names),
-                )
-            )
-            labels.append([(s.trial.pk, label.casefold()) for label in i.arm_labels])
+    items = [item for s in studies for item, _ in s.interventions]
+    labels = [
+        [(s.trial.pk, label.casefold()) for label in labels]
+        for s in studies
+        for _, labels in s.interventions
+    ]
     Intervention.objects.bulk_create(items, batch_size=BATCH)
     if items and items[0].pk is None:
         stored = list(
@@ -291,20 +296,3 @@ def _interventions(studies: list[NewStudy], arms: list[Arm]) -> None:
         batch_size=BATCH,
         ignore_conflicts=True,
     )
-
-
-def refresh_search_bulk(ids: list[int]) -> None:
-    """Trial.refresh_search for many trials: a few queries, not a few per trial."""
-    trials = list(
-        Trial.objects.filter(pk__in=ids)
-        .select_related("lead_sponsor")
-        .prefetch_related("conditions", "interventions", "identifiers", "collaborators")
-        .only("pk", "nct_id", "acronym", "brief_title", "official_title", "summary", "lead_sponsor")
-    )
-    for trial in trials:
-        trial.search_text = trial.build_search_text()
-    Trial.objects.bulk_update(trials, ["search_text"], batch_size=BATCH)
-    if connection.vendor == "postgresql":
-        Trial.objects.filter(pk__in=ids).update(
-            search_vector=SearchVector("search_text", config="english")
-        )

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from trials.ctgov.parse_results import parse_number
+from trials.ctgov.parse_values import text as _text
+from trials.ctgov.parse_values import whole_count
 from trials.ctgov.records import ParseError
 
 SERIOUS, OTHER = "serious", "other"
@@ -53,21 +55,8 @@ class AdverseEventsData:
         return tuple(e for e in self.events if e.seriousness == OTHER)
 
 
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _count(value: Any, label: str, nct_id: str) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ParseError(f"{nct_id}: adverse event {label} is not a whole number: {value!r}")
-    try:
-        return int(value)
-    except ValueError:
-        raise ParseError(
-            f"{nct_id}: adverse event {label} is not a whole number: {value!r}"
-        ) from None
+    return whole_count(value, f"adverse event {label}", nct_id)
 
 
 def _list(value: Any, label: str, nct_id: str) -> list:

@@ -11,20 +11,20 @@ import math
 import re
 from typing import Any
 
+from trials.ctgov.parse_values import VALUE_KEYS, value_columns
 from trials.ctgov.records import ParseError
 from trials.ctgov.records_flow import (
     DROP_WITHDRAW,
     MILESTONE,
     BaselineData,
-    BaselineGroupData,
     BaselineMeasureData,
     BaselineValueData,
     DenominatorData,
     FlowCountData,
     FlowData,
-    FlowGroupData,
     FlowPeriodData,
     FlowStepData,
+    SectionGroupData,
 )
 
 DECIMAL = re.compile(r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
@@ -97,19 +97,28 @@ class _Reader:
         self.fail(f"{where}.{key}", "true or false", value)
 
 
-def participant_flow(results: dict, nct_id: str) -> FlowData | None:
-    """The participant flow of a results section; None if the record has none."""
+def _open(results: dict, name: str, nct_id: str) -> tuple[_Reader, str, dict]:
+    """A reader, the path and the contents of one results module ({} if absent)."""
     read = _Reader(nct_id)
-    where = "resultsSection.participantFlowModule"
-    module = read.obj(results.get("participantFlowModule"), where)
-    if not module:
-        return None
-    groups = tuple(
-        FlowGroupData(
+    where = f"resultsSection.{name}"
+    return read, where, read.obj(results.get(name), where)
+
+
+def _groups(read: _Reader, module: dict, where: str) -> tuple[SectionGroupData, ...]:
+    return tuple(
+        SectionGroupData(
             read.text(g, "id", p), read.text(g, "title", p), read.text(g, "description", p)
         )
         for p, g in read.items(module, "groups", where)
     )
+
+
+def participant_flow(results: dict, nct_id: str) -> FlowData | None:
+    """The participant flow of a results section; None if the record has none."""
+    read, where, module = _open(results, "participantFlowModule", nct_id)
+    if not module:
+        return None
+    groups = _groups(read, module, where)
     periods = tuple(
         FlowPeriodData(
             read.text(period, "title", path),
@@ -153,17 +162,10 @@ def _steps(read: _Reader, period: dict, key: str, counts_key: str, kind: str, wh
 
 def baseline(results: dict, nct_id: str) -> BaselineData | None:
     """The baseline characteristics of a results section; None if the record has none."""
-    read = _Reader(nct_id)
-    where = "resultsSection.baselineCharacteristicsModule"
-    module = read.obj(results.get("baselineCharacteristicsModule"), where)
+    read, where, module = _open(results, "baselineCharacteristicsModule", nct_id)
     if not module:
         return None
-    groups = tuple(
-        BaselineGroupData(
-            read.text(g, "id", p), read.text(g, "title", p), read.text(g, "description", p)
-        )
-        for p, g in read.items(module, "groups", where)
-    )
+    groups = _groups(read, module, where)
     denominators = _denominators(read, module, where, None, None)
     measures = []
     for index, (path, measure) in enumerate(read.items(module, "measures", where)):
@@ -220,19 +222,12 @@ def _denominators(read: _Reader, parent: dict, where: str, measure_index, class_
 
 
 def _value(read: _Reader, m: dict, where: str, class_index: int, class_title: str, category: str):
-    raw = {k: read.text(m, k, where) for k in ("value", "spread", "lowerLimit", "upperLimit")}
+    texts = {key: read.text(m, key, where) for key, _ in VALUE_KEYS}
     return BaselineValueData(
         group_code=read.text(m, "groupId", where),
         class_index=class_index,
         class_title=class_title,
         category=category,
-        value_raw=raw["value"],
-        value=clear_number(raw["value"]),
-        spread_raw=raw["spread"],
-        spread=clear_number(raw["spread"]),
-        lower_raw=raw["lowerLimit"],
-        lower=clear_number(raw["lowerLimit"]),
-        upper_raw=raw["upperLimit"],
-        upper=clear_number(raw["upperLimit"]),
+        **value_columns(texts, clear_number),
         comment=read.text(m, "comment", where),
     )

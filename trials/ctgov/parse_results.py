@@ -5,20 +5,25 @@ import math
 import re
 from typing import Any
 
+from trials.ctgov.parse_values import VALUE_KEYS, value_columns, whole_count
+from trials.ctgov.parse_values import text as _text
 from trials.ctgov.records import (
     AdverseEventGroupData,
     AnalysisData,
     GroupData,
     MeasurementData,
-    ParseError,
     ResultOutcomeData,
 )
 
+# An analysis's numbers: the registry's key and the column prefix it is stored under.
+ANALYSIS_NUMBERS = (
+    ("paramValue", "param_value"),
+    ("ciPctValue", "ci_pct"),
+    ("ciLowerLimit", "ci_lower"),
+    ("ciUpperLimit", "ci_upper"),
+    ("pValue", "p_value"),
+)
 NUMBER = re.compile(r"^=?\s*([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)$")
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 def parse_number(text: Any) -> float | None:
@@ -37,6 +42,24 @@ def _raw(value: Any) -> str:
 
 
 def result_outcome(measure: dict) -> ResultOutcomeData:
+    return ResultOutcomeData(
+        outcome_type=_text(measure.get("type")),
+        title=_text(measure.get("title")),
+        description=_text(measure.get("description")),
+        population=_text(measure.get("populationDescription")),
+        reporting_status=_text(measure.get("reportingStatus")),
+        param_type=_text(measure.get("paramType")),
+        dispersion_type=_text(measure.get("dispersionType")),
+        unit_of_measure=_text(measure.get("unitOfMeasure")),
+        time_frame=_text(measure.get("timeFrame")),
+        groups=_groups(measure),
+        measurements=_measurements(measure),
+        analyses=tuple(_analysis(a) for a in measure.get("analyses") or []),
+    )
+
+
+def _groups(measure: dict) -> tuple[GroupData, ...]:
+    """The outcome's groups, each with its participant count (from the denominators)."""
     denoms = {}
     for denom in measure.get("denoms") or []:
         if _text(denom.get("units")).casefold() in ("participants", ""):
@@ -50,71 +73,38 @@ def result_outcome(measure: dict) -> ResultOutcomeData:
         participants = (
             int(number) if number is not None and number >= 0 and number.is_integer() else None
         )
-        groups.append(
-            GroupData(
-                code, _text(group.get("title")), _text(group.get("description")), raw, participants
-            )
-        )
-    measurements = []
+        title, description = _text(group.get("title")), _text(group.get("description"))
+        groups.append(GroupData(code, title, description, raw, participants))
+    return tuple(groups)
+
+
+def _measurements(measure: dict) -> tuple[MeasurementData, ...]:
+    found = []
     for klass in measure.get("classes") or []:
         for category in klass.get("categories") or []:
             for m in category.get("measurements") or []:
-                values = {
-                    k: _raw(m.get(k)) for k in ("value", "spread", "lowerLimit", "upperLimit")
-                }
-                measurements.append(
+                texts = {key: _raw(m.get(key)) for key, _ in VALUE_KEYS}
+                found.append(
                     MeasurementData(
                         group_code=_text(m.get("groupId")),
                         class_title=_text(klass.get("title")),
                         category=_text(category.get("title")),
-                        value_raw=values["value"],
-                        value=parse_number(values["value"]),
-                        spread_raw=values["spread"],
-                        spread=parse_number(values["spread"]),
-                        lower_raw=values["lowerLimit"],
-                        lower=parse_number(values["lowerLimit"]),
-                        upper_raw=values["upperLimit"],
-                        upper=parse_number(values["upperLimit"]),
+                        **value_columns(texts, parse_number),
                         comment=_text(m.get("comment")),
                     )
                 )
-    return ResultOutcomeData(
-        outcome_type=_text(measure.get("type")),
-        title=_text(measure.get("title")),
-        description=_text(measure.get("description")),
-        population=_text(measure.get("populationDescription")),
-        reporting_status=_text(measure.get("reportingStatus")),
-        param_type=_text(measure.get("paramType")),
-        dispersion_type=_text(measure.get("dispersionType")),
-        unit_of_measure=_text(measure.get("unitOfMeasure")),
-        time_frame=_text(measure.get("timeFrame")),
-        groups=tuple(groups),
-        measurements=tuple(measurements),
-        analyses=tuple(_analysis(a) for a in measure.get("analyses") or []),
-    )
+    return tuple(found)
 
 
 def _analysis(data: dict) -> AnalysisData:
-    raw = {
-        k: _raw(data.get(k))
-        for k in ("paramValue", "ciPctValue", "ciLowerLimit", "ciUpperLimit", "pValue")
-    }
+    texts = {key: _raw(data.get(key)) for key, _ in ANALYSIS_NUMBERS}
     notes = ("statisticalComment", "pValueComment", "estimateComment", "otherAnalysisDescription")
     return AnalysisData(
         group_codes=tuple(_text(g) for g in data.get("groupIds") or []),
         groups_description=_text(data.get("groupDescription")),
         param_type=_text(data.get("paramType")),
-        param_value_raw=raw["paramValue"],
-        param_value=parse_number(raw["paramValue"]),
-        ci_pct_raw=raw["ciPctValue"],
-        ci_pct=parse_number(raw["ciPctValue"]),
         ci_sides=_text(data.get("ciNumSides")),
-        ci_lower_raw=raw["ciLowerLimit"],
-        ci_lower=parse_number(raw["ciLowerLimit"]),
-        ci_upper_raw=raw["ciUpperLimit"],
-        ci_upper=parse_number(raw["ciUpperLimit"]),
-        p_value_raw=raw["pValue"],
-        p_value=parse_number(raw["pValue"]),
+        **value_columns(texts, parse_number, ANALYSIS_NUMBERS),
         statistical_method=_text(data.get("statisticalMethod")),
         non_inferiority_type=_text(data.get("nonInferiorityType")),
         description="\n\n".join(_text(data.get(k)) for k in notes if _text(data.get(k))),
@@ -123,18 +113,8 @@ def _analysis(data: dict) -> AnalysisData:
 
 def event_group(group: dict, nct_id: str) -> AdverseEventGroupData:
     def number(key: str) -> int | None:
-        value = group.get(key)
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise ParseError(f"{nct_id}: adverse events {key} is not a whole number: {value!r}")
-        try:
-            # Signs are left to the database's own rule (a negative count is refused there).
-            return int(value)
-        except ValueError:
-            raise ParseError(
-                f"{nct_id}: adverse events {key} is not a whole number: {value!r}"
-            ) from None
+        # Signs are left to the database's own rule (a negative count is refused there).
+        return whole_count(group.get(key), f"adverse events {key}", nct_id)
 
     return AdverseEventGroupData(
         code=_text(group.get("id")),

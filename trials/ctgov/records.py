@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trials.ctgov.doses import DoseData
-from trials.ctgov.records_flow import BaselineData, FlowData
+from trials.ctgov.records_flow import BaselineData, FlowData, ValueColumns
 
 
 class ParseError(ValueError):
@@ -80,19 +80,11 @@ class GroupData:
     participants: int | None
 
 
-@dataclass(frozen=True)
-class MeasurementData:
+@dataclass(frozen=True, kw_only=True)
+class MeasurementData(ValueColumns):
     group_code: str
     class_title: str
     category: str
-    value_raw: str
-    value: float | None
-    spread_raw: str
-    spread: float | None
-    lower_raw: str
-    lower: float | None
-    upper_raw: str
-    upper: float | None
     comment: str
 
 

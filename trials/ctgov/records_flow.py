@@ -8,8 +8,25 @@ from dataclasses import dataclass
 MILESTONE, DROP_WITHDRAW = "milestone", "drop_withdraw"
 
 
+@dataclass(frozen=True, kw_only=True)
+class ValueColumns:
+    """A measured value with its spread and limits, each text beside its number; shared by
+    outcome measurements and baseline values (built by parse_values.value_columns)."""
+
+    value_raw: str
+    value: float | None
+    spread_raw: str
+    spread: float | None
+    lower_raw: str
+    lower: float | None
+    upper_raw: str
+    upper: float | None
+
+
 @dataclass(frozen=True)
-class FlowGroupData:
+class SectionGroupData:
+    """A group as the flow or the baseline module lists it (the modules number alike)."""
+
     code: str
     title: str
     description: str
@@ -48,15 +65,8 @@ class FlowData:
     recruitment_details: str
     pre_assignment_details: str
     type_units_analyzed: str
-    groups: tuple[FlowGroupData, ...]
+    groups: tuple[SectionGroupData, ...]
     periods: tuple[FlowPeriodData, ...]
-
-
-@dataclass(frozen=True)
-class BaselineGroupData:
-    code: str
-    title: str
-    description: str
 
 
 @dataclass(frozen=True)
@@ -72,20 +82,12 @@ class DenominatorData:
     value: float | None
 
 
-@dataclass(frozen=True)
-class BaselineValueData:
+@dataclass(frozen=True, kw_only=True)
+class BaselineValueData(ValueColumns):
     group_code: str
     class_index: int
     class_title: str
     category: str
-    value_raw: str
-    value: float | None
-    spread_raw: str
-    spread: float | None
-    lower_raw: str
-    lower: float | None
-    upper_raw: str
-    upper: float | None
     comment: str
 
 
@@ -106,6 +108,6 @@ class BaselineMeasureData:
 class BaselineData:
     population_description: str
     type_units_analyzed: str
-    groups: tuple[BaselineGroupData, ...]
+    groups: tuple[SectionGroupData, ...]
     denominators: tuple[DenominatorData, ...]
     measures: tuple[BaselineMeasureData, ...]

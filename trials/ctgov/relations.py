@@ -5,28 +5,21 @@ what is stored, and rewritten only when it differs, so an unchanged part writes
 nothing. Rows editors curated (`record_source=curated`) are never touched.
 """
 
-import logging
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
-
-from django.db import models
 
 from trials.choices import RecordSource
 from trials.ctgov.records import Org, ParsedStudy
-from trials.models import (
-    Arm,
-    Condition,
-    Intervention,
-    Organization,
-    OutcomeMeasure,
-    Phase,
-    Site,
-    Trial,
-    TrialIdentifier,
+from trials.ctgov.rows import (
+    arm_rows,
+    build,
+    identifier_rows,
+    intervention_rows,
+    outcome_rows,
+    site_rows,
+    unknown_phase,
 )
-
-logger = logging.getLogger(__name__)
-UNKNOWN_PHASE_ORDER = 99
+from trials.models import Arm, Condition, Intervention, Organization, OutcomeMeasure, Phase, Trial
 
 
 @dataclass(frozen=True)
@@ -35,16 +28,6 @@ class FieldChange:
     old: str
     new: str
     applied: bool = True
-
-
-def build(model: type[models.Model], **values) -> models.Model:
-    """An unsaved row, with over-long text cut to the column's size (and a warning)."""
-    for name, value in values.items():
-        limit = getattr(model._meta.get_field(name), "max_length", None)
-        if limit and isinstance(value, str) and len(value) > limit:
-            logger.warning("%s.%s cut to %d characters", model.__name__, name, limit)
-            values[name] = value[: limit - 1] + "…"
-    return model(**values)
 
 
 def organizations(orgs: list[Org]) -> dict[str, Organization]:
@@ -88,9 +71,8 @@ def _phases(trial: Trial, parsed: ParsedStudy) -> list[FieldChange]:
         return []
     rows = {p.code: p for p in Phase.objects.filter(code__in=parsed.phases)}
     for code in parsed.phases:
-        if code not in rows:  # a new registry vocabulary word; the parser warned
-            rows[code] = build(Phase, code=code, label=code, order=UNKNOWN_PHASE_ORDER)
-            rows[code].save()
+        if code not in rows:
+            rows[code] = unknown_phase(code)
     trial.phases.set(rows.values())
     return [FieldChange("phases", ", ".join(sorted(old)), ", ".join(parsed.phases))]
 
@@ -149,18 +131,7 @@ def _identifiers(trial: Trial, parsed: ParsedStudy) -> list[FieldChange]:
         for i in trial.identifiers.all()
         if i.record_source == RecordSource.CURATED
     }
-    wanted = [
-        build(
-            TrialIdentifier,
-            trial=trial,
-            kind=i.kind,
-            value=i.value,
-            description=i.description,
-            record_source=RecordSource.REGISTRY,
-        )
-        for i in parsed.identifiers
-        if (i.kind, i.value) not in curated
-    ]
+    wanted = identifier_rows(trial, parsed.identifiers, skip=curated)
     return _replace(
         trial,
         "identifiers",
@@ -179,11 +150,7 @@ def _sites(trial: Trial, parsed: ParsedStudy) -> list[FieldChange]:
     if parsed.sites is None:
         return []
     curated = {_site_key(s) for s in trial.sites.all() if s.record_source == RecordSource.CURATED}
-    wanted = []
-    for data in parsed.sites:
-        site = build(Site, trial=trial, record_source=RecordSource.REGISTRY, **asdict(data))
-        if _site_key(site) not in curated:
-            wanted.append(site)
+    wanted = [s for s in site_rows(trial, parsed.sites) if _site_key(s) not in curated]
     return _replace(
         trial,
         "sites",
@@ -221,19 +188,6 @@ def _comparable(value) -> str:
     return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
 
 
-def _dose_fields(dose) -> dict:
-    """An arm's dose fields from a parsed dose (amounts in the unit the registry wrote)."""
-    return {
-        "dose_unit": dose.unit,
-        "dose_initial_min": dose.initial_min,
-        "dose_initial_max": dose.initial_max,
-        "dose_supplemental_min": dose.supplemental_min,
-        "dose_supplemental_max": dose.supplemental_max,
-        "dosing_sessions": dose.sessions,
-        "dose_source_text": dose.source_text,
-    }
-
-
 def _intervention_signature(item: Intervention, arm_labels) -> tuple:
     return (
         item.name,
@@ -245,88 +199,52 @@ def _intervention_signature(item: Intervention, arm_labels) -> tuple:
 
 
 def _arms_and_interventions(trial: Trial, parsed: ParsedStudy) -> list[FieldChange]:
+    """Arms and interventions together: an intervention names the arms it belongs to."""
     if parsed.arms is None:
         return []
     arms = list(trial.arms.all())
-    curated = {a.label.casefold(): a for a in arms if a.record_source == RecordSource.CURATED}
+    curated = {a.label.casefold() for a in arms if a.record_source == RecordSource.CURATED}
     current = [a for a in arms if a.record_source == RecordSource.REGISTRY]
-    wanted = [
-        build(
-            Arm,
-            trial=trial,
-            order=order,
-            label=a.label,
-            arm_type=a.arm_type,
-            description=a.description,
-            **_dose_fields(a.dose),
-            record_source=RecordSource.REGISTRY,
-        )
-        for order, a in enumerate(parsed.arms)
-        if a.label.casefold() not in curated  # the editors' arm stands in for it
-    ]
+    wanted = arm_rows(trial, parsed.arms, skip=curated)  # the editors' arm stands in
     arms_changed = sorted(map(_arm_signature, current)) != sorted(map(_arm_signature, wanted))
-    arm_labels = {a.label.casefold() for a in wanted} | set(curated)
+    arm_labels = {a.label.casefold() for a in wanted} | curated
     old_items = list(trial.interventions.prefetch_related("arms"))
     old_sigs = sorted(
         _intervention_signature(i, [a.label for a in i.arms.all()]) for i in old_items
     )
-    new_items = [
-        (
-            build(
-                Intervention,
-                trial=trial,
-                name=i.name,
-                intervention_type=i.intervention_type,
-                description=i.description,
-                other_names=list(i.other_names),
-            ),
-            [label for label in i.arm_labels if label.casefold() in arm_labels],
-        )
-        for i in parsed.interventions or ()
-    ]
+    new_items = intervention_rows(trial, parsed.interventions or (), arm_labels)
     new_sigs = sorted(_intervention_signature(i, labels) for i, labels in new_items)
     if not arms_changed and old_sigs == new_sigs:
         return []
-    changes = []
-    if arms_changed:
-        trial.arms.filter(record_source=RecordSource.REGISTRY).delete()
-        for arm in wanted:
-            arm.save()  # one by one so the arms' history records them
-        changes.append(
-            FieldChange("arms", _lines(a.label for a in current), _lines(a.label for a in wanted))
-        )
+    changes = _replace_arms(trial, current, wanted) if arms_changed else []
+    _replace_interventions(trial, new_items)
+    if old_sigs != new_sigs:
+        old_names, new_names = (i.name for i in old_items), (i.name for i, _ in new_items)
+        changes.append(FieldChange("interventions", _lines(old_names), _lines(new_names)))
+    return changes
+
+
+def _replace_arms(trial: Trial, current: list[Arm], wanted: list[Arm]) -> list[FieldChange]:
+    trial.arms.filter(record_source=RecordSource.REGISTRY).delete()
+    for arm in wanted:
+        arm.save()  # one by one so the arms' history records them
+    old, new = _lines(a.label for a in current), _lines(a.label for a in wanted)
+    return [FieldChange("arms", old, new)]
+
+
+def _replace_interventions(trial: Trial, items: list[tuple[Intervention, list[str]]]) -> None:
     by_label = {a.label.casefold(): a for a in trial.arms.all()}
     trial.interventions.all().delete()
-    for item, labels in new_items:
+    for item, labels in items:
         item.save()
         item.arms.set([by_label[label.casefold()] for label in labels])
-    if old_sigs != new_sigs:
-        changes.append(
-            FieldChange(
-                "interventions",
-                _lines(i.name for i in old_items),
-                _lines(i.name for i, _ in new_items),
-            )
-        )
-    return changes
 
 
 def _outcomes(trial: Trial, parsed: ParsedStudy) -> list[FieldChange]:
     if parsed.outcomes is None:
         return []
     current = list(trial.outcome_measures.all())
-    wanted = [
-        build(
-            OutcomeMeasure,
-            trial=trial,
-            order=order,
-            kind=o.kind,
-            measure=o.measure,
-            description=o.description,
-            time_frame=o.time_frame,
-        )
-        for order, o in enumerate(parsed.outcomes)
-    ]
+    wanted = outcome_rows(trial, parsed.outcomes)
 
     def signature(o):
         return (o.kind, o.measure, o.description, o.time_frame)

@@ -7,7 +7,7 @@ totals rows) are created, so each count links its group by the registry's code.
 import logging
 
 from trials.ctgov.parse_adverse_events import AdverseEventsData
-from trials.ctgov.relations import build
+from trials.ctgov.rows import BATCH_SIZE, build, fields_of, insert_ordered
 from trials.models import (
     AdverseEvent,
     AdverseEventCount,
@@ -17,7 +17,6 @@ from trials.models import (
 )
 
 logger = logging.getLogger(__name__)
-BATCH_SIZE = 500
 
 
 def clear_adverse_events(trial: Trial) -> None:
@@ -32,32 +31,8 @@ def store_adverse_events(
 ) -> None:
     if data is None:
         return
-    build(
-        AdverseEventReport,
-        trial=trial,
-        frequency_threshold_raw=data.frequency_threshold_raw,
-        frequency_threshold=data.frequency_threshold,
-        time_frame=data.time_frame,
-        description=data.description,
-        all_cause_mortality_comment=data.all_cause_mortality_comment,
-    ).save()
-    events = AdverseEvent.objects.bulk_create(
-        [
-            build(
-                AdverseEvent,
-                trial=trial,
-                order=order,
-                seriousness=e.seriousness,
-                term=e.term,
-                organ_system=e.organ_system,
-                source_vocabulary=e.source_vocabulary,
-                assessment_type=e.assessment_type,
-                notes=e.notes,
-            )
-            for order, e in enumerate(data.events)
-        ],
-        batch_size=BATCH_SIZE,
-    )
+    build(AdverseEventReport, trial=trial, **fields_of(data, ("events",))).save()
+    events = insert_ordered(AdverseEvent, data.events, ("counts",), trial=trial)
     by_code = {g.code: g for g in groups}
     counts = []
     for row, event in zip(events, data.events, strict=True):

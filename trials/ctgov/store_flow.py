@@ -5,7 +5,8 @@ whose module changed is replaced wholesale, in a few bulk inserts whatever its s
 
 from trials.ctgov.records import ParsedStudy
 from trials.ctgov.records_flow import DROP_WITHDRAW, BaselineData, FlowData
-from trials.ctgov.relations import FieldChange, build
+from trials.ctgov.relations import FieldChange
+from trials.ctgov.rows import BATCH_SIZE, build, fields_of, insert_ordered
 from trials.models import (
     Baseline,
     BaselineDenominator,
@@ -20,7 +21,6 @@ from trials.models import (
     Trial,
 )
 
-BATCH_SIZE = 500
 FLOW_MODULE, BASELINE_MODULE = "participantFlowModule", "baselineCharacteristicsModule"
 
 
@@ -111,34 +111,15 @@ def _replace_flow(trial: Trial, data: FlowData | None) -> None:
     ParticipantFlow.objects.filter(trial=trial).delete()
     if data is None:
         return
-    flow = build(
-        ParticipantFlow,
-        trial=trial,
-        recruitment_details=data.recruitment_details,
-        pre_assignment_details=data.pre_assignment_details,
-        type_units_analyzed=data.type_units_analyzed,
-    )
+    flow = build(ParticipantFlow, trial=trial, **fields_of(data, ("groups", "periods")))
     flow.save()
-    groups = FlowGroup.objects.bulk_create(
-        [
-            build(
-                FlowGroup, flow=flow, order=n, code=g.code, title=g.title, description=g.description
-            )
-            for n, g in enumerate(data.groups)
-        ],
-        batch_size=BATCH_SIZE,
-    )
+    groups = insert_ordered(FlowGroup, data.groups, flow=flow)
     by_code = {g.code: g for g in groups}
-    periods = FlowPeriod.objects.bulk_create(
-        [build(FlowPeriod, flow=flow, order=n, title=p.title) for n, p in enumerate(data.periods)],
-        batch_size=BATCH_SIZE,
-    )
+    periods = insert_ordered(FlowPeriod, data.periods, ("steps",), flow=flow)
     step_data = [(row, s) for row, p in zip(periods, data.periods, strict=True) for s in p.steps]
     steps = FlowStep.objects.bulk_create(
         [
-            build(
-                FlowStep, period=row, order=n, kind=s.kind, step_type=s.step_type, comment=s.comment
-            )
+            build(FlowStep, period=row, order=n, **fields_of(s, ("counts",)))
             for n, (row, s) in enumerate(step_data)
         ],
         batch_size=BATCH_SIZE,
@@ -157,40 +138,12 @@ def _replace_baseline(trial: Trial, data: BaselineData | None) -> None:
     Baseline.objects.filter(trial=trial).delete()
     if data is None:
         return
-    baseline = build(
-        Baseline,
-        trial=trial,
-        population_description=data.population_description,
-        type_units_analyzed=data.type_units_analyzed,
-    )
+    skip = ("groups", "denominators", "measures")
+    baseline = build(Baseline, trial=trial, **fields_of(data, skip))
     baseline.save()
-    groups = BaselineGroup.objects.bulk_create(
-        [
-            build(
-                BaselineGroup,
-                baseline=baseline,
-                order=n,
-                code=g.code,
-                title=g.title,
-                description=g.description,
-            )
-            for n, g in enumerate(data.groups)
-        ],
-        batch_size=BATCH_SIZE,
-    )
+    groups = insert_ordered(BaselineGroup, data.groups, baseline=baseline)
     by_code = {g.code: g for g in groups}
-    measures = BaselineMeasure.objects.bulk_create(
-        [
-            build(
-                BaselineMeasure,
-                baseline=baseline,
-                order=n,
-                **{k: v for k, v in vars(m).items() if k != "values"},
-            )
-            for n, m in enumerate(data.measures)
-        ],
-        batch_size=BATCH_SIZE,
-    )
+    measures = insert_ordered(BaselineMeasure, data.measures, ("values",), baseline=baseline)
     BaselineDenominator.objects.bulk_create(
         [
             build(
@@ -198,7 +151,7 @@ def _replace_baseline(trial: Trial, data: BaselineData | None) -> None:
                 baseline=baseline,
                 measure=None if d.measure_index is None else measures[d.measure_index],
                 group=by_code.get(d.group_code),
-                **{k: v for k, v in vars(d).items() if k != "measure_index"},
+                **fields_of(d, ("measure_index",)),
             )
             for d in data.denominators
         ],

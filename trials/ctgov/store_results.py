@@ -11,7 +11,8 @@ inserts whatever their size.
 import logging
 
 from trials.ctgov.records import ParsedStudy
-from trials.ctgov.relations import FieldChange, build
+from trials.ctgov.relations import FieldChange
+from trials.ctgov.rows import BATCH_SIZE, build, fields_of, insert_ordered
 from trials.ctgov.store_adverse_events import clear_adverse_events, store_adverse_events
 from trials.ctgov.store_flow import sync_flow_and_baseline
 from trials.models import (
@@ -25,7 +26,6 @@ from trials.models import (
 )
 
 logger = logging.getLogger(__name__)
-BATCH_SIZE = 500
 
 
 def _summary(outcomes: int, analyses: int, ae_groups: int, ae_terms: int = 0) -> str:
@@ -69,37 +69,11 @@ def sync_results(
 
 
 def _store(trial: Trial, parsed: ParsedStudy) -> None:
-    outcomes = ResultOutcome.objects.bulk_create(
-        [
-            build(
-                ResultOutcome,
-                trial=trial,
-                order=order,
-                outcome_type=o.outcome_type,
-                title=o.title,
-                description=o.description,
-                population=o.population,
-                reporting_status=o.reporting_status,
-                param_type=o.param_type,
-                dispersion_type=o.dispersion_type,
-                unit_of_measure=o.unit_of_measure,
-                time_frame=o.time_frame,
-            )
-            for order, o in enumerate(parsed.results)
-        ],
-        batch_size=BATCH_SIZE,
-    )
+    skip = ("groups", "measurements", "analyses")
+    outcomes = insert_ordered(ResultOutcome, parsed.results, skip, trial=trial)
     groups = ResultGroup.objects.bulk_create(
         [
-            build(
-                ResultGroup,
-                outcome=row,
-                code=g.code,
-                title=g.title,
-                description=g.description,
-                participants_raw=g.participants_raw,
-                participants=g.participants,
-            )
+            build(ResultGroup, outcome=row, **fields_of(g))
             for row, data in zip(outcomes, parsed.results, strict=True)
             for g in data.groups
         ],
@@ -108,29 +82,11 @@ def _store(trial: Trial, parsed: ParsedStudy) -> None:
     by_code = {(g.outcome_id, g.code): g for g in groups}
     measurements, analyses = [], []
     for row, data in zip(outcomes, parsed.results, strict=True):
-        for m in data.measurements:
-            group = by_code.get((row.pk, m.group_code))
-            if group is None:
-                logger.warning(
-                    "%s: measurement for unknown group %r in %r skipped",
-                    trial.nct_id,
-                    m.group_code,
-                    data.title[:60],
-                )
-                continue
-            values = {k: v for k, v in vars(m).items() if k != "group_code"}
-            measurements.append(build(ResultMeasurement, outcome=row, group=group, **values))
-        for order, a in enumerate(data.analyses):
-            values = {k: v for k, v in vars(a).items() if k != "group_codes"}
-            analyses.append(
-                build(
-                    ResultAnalysis,
-                    outcome=row,
-                    order=order,
-                    group_codes=list(a.group_codes),
-                    **values,
-                )
-            )
+        measurements += _measurements(trial, row, data, by_code)
+        analyses += [
+            build(ResultAnalysis, outcome=row, order=n, **_analysis_fields(a))
+            for n, a in enumerate(data.analyses)
+        ]
     ResultMeasurement.objects.bulk_create(measurements, batch_size=BATCH_SIZE)
     ResultAnalysis.objects.bulk_create(analyses, batch_size=BATCH_SIZE)
     event_groups = AdverseEventGroup.objects.bulk_create(
@@ -138,3 +94,26 @@ def _store(trial: Trial, parsed: ParsedStudy) -> None:
         batch_size=BATCH_SIZE,
     )
     store_adverse_events(trial, parsed.adverse_events, event_groups)
+
+
+def _measurements(trial: Trial, row: ResultOutcome, data, by_code: dict) -> list:
+    """The outcome's measurements; one for a group the outcome does not define is dropped."""
+    found = []
+    for m in data.measurements:
+        group = by_code.get((row.pk, m.group_code))
+        if group is None:
+            logger.warning(
+                "%s: measurement for unknown group %r in %r skipped",
+                trial.nct_id,
+                m.group_code,
+                data.title[:60],
+            )
+            continue
+        found.append(
+            build(ResultMeasurement, outcome=row, group=group, **fields_of(m, ("group_code",)))
+        )
+    return found
+
+
+def _analysis_fields(analysis) -> dict:
+    return {**fields_of(analysis), "group_codes": list(analysis.group_codes)}

@@ -5,65 +5,104 @@ savepoint so a bad study is refused alone and leaves no half trial.
 
 import logging
 from collections.abc import Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from trials.ctgov.bulk_create import create_studies, known_aliases, prepare
-from trials.ctgov.parse import ParseError, raw_hash, study_nct_id
+from trials.ctgov.parse import ParseError, raw_json_text, raw_text_hash, study_nct_id
 from trials.ctgov.refusals import refuse
 from trials.ctgov.schema import strip_nul
 from trials.ctgov.upsert import CREATED, UNCHANGED, UPDATED, upsert_study
 from trials.models import Trial
+from trials.signals import batched_facets
 
 logger = logging.getLogger(__name__)
 
 
+@dataclass
+class SortedPage:
+    """A page's studies by what must be written for them."""
+
+    unchanged: list[str] = field(default_factory=list)
+    changed: list[tuple[str, dict]] = field(default_factory=list)
+    new: list[tuple[str, dict, str]] = field(default_factory=list)  # with the hash
+
+
 def import_page(studies: Iterable[dict], options, summary, run, now, seen) -> None:
-    known = _stored_hashes(studies)
-    unchanged_ids, changed, new = [], [], []
-    for raw in studies:
-        raw, removed = strip_nul(raw)  # so the hash compares with the stored, cleaned record
-        try:
-            nct_id = study_nct_id(raw)
-        except ParseError as exc:
-            refuse(summary, "", f"study without a usable NCT id refused: {exc}")
-            continue
-        if removed:
-            summary.log.append(f"{nct_id}: {removed} NUL character(s) removed from the record")
-            logger.warning("%s: %s NUL character(s) removed from the record", nct_id, removed)
-        if nct_id in seen:
-            summary.log.append(f"{nct_id}: appeared again in this run; imported once")
-            continue
-        seen.add(nct_id)
-        summary.fetched += 1
-        if not options.force and known.get(nct_id) == raw_hash(raw):
-            summary.unchanged += 1
-            unchanged_ids.append(nct_id)
-        elif nct_id in known or options.dry_run:
-            changed.append((nct_id, raw))
-        else:
-            new.append((nct_id, raw))
-    if changed or new:
+    """Write one page; its trials' facet rows are refreshed once, in bulk, at its end."""
+    page = sort_page(studies, options, summary, seen)
+    if page.changed or page.new:
         # One transaction per page (a savepoint per study inside): far fewer commits.
-        with transaction.atomic():
-            changed += _create_new(new, summary, run, now) if new else []
+        with transaction.atomic(), _facet_batch(options.dry_run) as touched:
+            changed = page.changed
+            changed += _create_new(page.new, summary, run, now, touched) if page.new else []
             for nct_id, raw in changed:
-                _upsert_one(nct_id, raw, options, summary, run, now)
-    summary.imported.update(unchanged_ids)
-    if unchanged_ids and not options.dry_run:
+                _upsert_one(nct_id, raw, options, summary, run, now, touched)
+    summary.imported.update(page.unchanged)
+    if page.unchanged and not options.dry_run:
         # Seen again but unchanged: one UPDATE for the page, no history, no change log.
-        Trial.objects.filter(nct_id__in=unchanged_ids).update(
+        Trial.objects.filter(nct_id__in=page.unchanged).update(
             last_checked_at=now, missing_from_registry_since=None
         )
 
 
-def _create_new(new: list[tuple[str, dict]], summary, run, now) -> list:
+def sort_page(studies: Iterable[dict], options, summary, seen) -> SortedPage:
+    """Sort a page into unchanged, changed and new studies with one query (stored hashes)."""
+    page, cleaned = SortedPage(), []
+    for raw in studies:
+        if (found := _checked(raw, summary, seen)) is not None:
+            cleaned.append(found)
+    ids = [nct_id for nct_id, _, _ in cleaned]
+    known = dict(Trial.objects.filter(nct_id__in=ids).values_list("nct_id", "raw_hash"))
+    for nct_id, raw, digest in cleaned:
+        if not options.force and known.get(nct_id) == digest:
+            summary.unchanged += 1
+            page.unchanged.append(nct_id)
+        elif nct_id in known or options.dry_run:
+            page.changed.append((nct_id, raw))
+        else:
+            page.new.append((nct_id, raw, digest))
+    return page
+
+
+def _checked(raw, summary, seen) -> tuple[str, dict, str] | None:
+    """(NCT id, record without NUL characters, its hash), or None if refused or seen."""
+    # One canonical dump serves both the NUL check and the hash: on an unchanged
+    # page that dump is most of the work.
+    text, removed = raw_json_text(raw), 0
+    if "\\u0000" in text:
+        raw, removed = strip_nul(raw)
+        text = raw_json_text(raw)
+    try:
+        nct_id = study_nct_id(raw)
+    except ParseError as exc:
+        refuse(summary, "", f"study without a usable NCT id refused: {exc}")
+        return None
+    if removed:
+        summary.log.append(f"{nct_id}: {removed} NUL character(s) removed from the record")
+        logger.warning("%s: %s NUL character(s) removed from the record", nct_id, removed)
+    if nct_id in seen:
+        summary.log.append(f"{nct_id}: appeared again in this run; imported once")
+        return None
+    seen.add(nct_id)
+    summary.fetched += 1
+    return nct_id, raw, raw_text_hash(text)
+
+
+def _facet_batch(dry_run: bool):
+    # A dry run rolls its writes back, so it must not refresh facet rows outside them.
+    return nullcontext(set()) if dry_run else batched_facets()
+
+
+def _create_new(new: list[tuple[str, dict, str]], summary, run, now, touched: set[int]) -> list:
     """Create the page's new studies in bulk; return those to import one by one instead."""
-    prepared, rest, by_id = [], [], dict(new)
-    for nct_id, raw in new:
+    prepared, rest, by_id = [], [], {nct_id: raw for nct_id, raw, _ in new}
+    for nct_id, raw, digest in new:
         try:
-            prepared.append(prepare(raw))
+            prepared.append(prepare(raw, digest))
         except Exception:  # the per-study path refuses it, with its message
             rest.append((nct_id, raw))
     # A former id or an alias identifier may point at a stored trial: upsert those alone.
@@ -82,13 +121,14 @@ def _create_new(new: list[tuple[str, dict]], summary, run, now) -> list:
     except (DatabaseError, ValueError) as exc:
         # Somewhere in the page is a study the database refuses: find it one at a time.
         summary.log.append(f"bulk create of {len(bulk)} studies failed ({exc}); one by one")
-        return new
+        return list(by_id.items())
     for result in results:
         _count(summary, result)
+        touched.add(result.trial_id)  # bulk inserts send no signals
     return rest
 
 
-def _upsert_one(nct_id: str, raw: dict, options, summary, run, now) -> None:
+def _upsert_one(nct_id: str, raw: dict, options, summary, run, now, touched: set[int]) -> None:
     try:
         result = upsert_study(
             raw,
@@ -105,6 +145,8 @@ def _upsert_one(nct_id: str, raw: dict, options, summary, run, now) -> None:
         refuse(summary, nct_id, message)
         return
     _count(summary, result)
+    if result.outcome != UNCHANGED:  # some of its rows went in by bulk_create, unsignalled
+        touched.add(result.trial_id)
 
 
 def _count(summary, result) -> None:
@@ -120,13 +162,3 @@ def _count(summary, result) -> None:
     counter = {CREATED: "created", UPDATED: "updated", UNCHANGED: "unchanged"}[result.outcome]
     setattr(summary, counter, getattr(summary, counter) + 1)
     summary.changes += [(nct_id, change) for change in result.changes]
-
-
-def _stored_hashes(studies: Iterable[dict]) -> dict[str, str]:
-    ids = []
-    for raw in studies:
-        try:
-            ids.append(study_nct_id(raw))
-        except ParseError:
-            continue
-    return dict(Trial.objects.filter(nct_id__in=ids).values_list("nct_id", "raw_hash"))

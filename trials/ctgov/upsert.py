@@ -125,13 +125,7 @@ def _upsert(
         return UpsertResult(parsed.nct_id, UNCHANGED, trial.pk, warnings=parsed.warnings)
     created = trial is None
     if created:
-        if not parsed.fields.get("brief_title"):
-            raise ParseError(f"{parsed.nct_id}: no briefTitle; a new trial needs a title")
-        trial = Trial(nct_id=parsed.nct_id, record_source=RecordSource.REGISTRY)
-        if publish and not off_topic:
-            trial.mark_published(when=now)
-        else:
-            trial.state = State.DRAFT
+        trial = _new_trial(parsed, now, publish, off_topic)
     # Results are rewritten only when their part of the record changed; that needs
     # the previous record, trusted only if this parser version stored it.
     old_raw = None
@@ -139,35 +133,15 @@ def _upsert(
         old_raw = trial.raw_json
     # Stored by an older parser: fields it did not read are filled in without a change entry.
     upgrading = not created and bool(trial.raw_hash) and old_raw is None
-
     changes, locks_seen, filled = _apply_fields(trial, parsed, created, now, upgrading)
     if trial.nct_id != parsed.nct_id:
         # Found under a former id: the registry's canonical id takes over.
         changes.append(FieldChange("nct_id", trial.nct_id or "", parsed.nct_id))
         trial.nct_id = parsed.nct_id
-    applied_fields = any(c.applied for c in changes)
-
-    trial.raw_json, trial.raw_hash = raw, digest
-    trial.last_imported_at = trial.last_checked_at = now
-    trial.missing_from_registry_since = None
-    trial.off_topic_reason = off_topic
-    if created or applied_fields or filled:
-        trial._change_reason = change_reason(run)
-        trial.save()
-    else:
-        # Only the raw record moved: no history row, no updated_at bump.
-        Trial.objects.filter(pk=trial.pk).update(
-            raw_json=raw,
-            raw_hash=digest,
-            last_imported_at=now,
-            last_checked_at=now,
-            missing_from_registry_since=None,
-            off_topic_reason=off_topic,
-        )
-
+    _save(trial, raw, digest, now, off_topic, run, created or filled or _applied(changes))
     changes += sync_relations(trial, parsed)
     changes += sync_results(trial, parsed, old_raw, raw, force)
-    if created or any(c.applied for c in changes):
+    if created or _applied(changes):
         trial.refresh_search()
     if locks_seen:
         type(locks_seen[0]).objects.bulk_update(
@@ -178,6 +152,48 @@ def _upsert(
         return UpsertResult(
             parsed.nct_id, CREATED, trial.pk, warnings=parsed.warnings, off_topic=held
         )
+    _log_changes(trial, run, changes)
+    outcome = UPDATED if _applied(changes) else UNCHANGED
+    return UpsertResult(parsed.nct_id, outcome, trial.pk, changes, parsed.warnings)
+
+
+def _applied(changes: list[FieldChange]) -> bool:
+    return any(c.applied for c in changes)
+
+
+def _new_trial(parsed: ParsedStudy, now, publish: bool, off_topic: str) -> Trial:
+    if not parsed.fields.get("brief_title"):
+        raise ParseError(f"{parsed.nct_id}: no briefTitle; a new trial needs a title")
+    trial = Trial(nct_id=parsed.nct_id, record_source=RecordSource.REGISTRY)
+    if publish and not off_topic:
+        trial.mark_published(when=now)
+    else:
+        trial.state = State.DRAFT
+    return trial
+
+
+def _save(trial: Trial, raw: dict, digest: str, now, off_topic: str, run, fields_moved: bool):
+    """Store the record on the trial: a full save (and history row) only if a field moved."""
+    trial.raw_json, trial.raw_hash = raw, digest
+    trial.last_imported_at = trial.last_checked_at = now
+    trial.missing_from_registry_since = None
+    trial.off_topic_reason = off_topic
+    if fields_moved:
+        trial._change_reason = change_reason(run)
+        trial.save()
+        return
+    # Only the raw record moved: no history row, no updated_at bump.
+    Trial.objects.filter(pk=trial.pk).update(
+        raw_json=raw,
+        raw_hash=digest,
+        last_imported_at=now,
+        last_checked_at=now,
+        missing_from_registry_since=None,
+        off_topic_reason=off_topic,
+    )
+
+
+def _log_changes(trial: Trial, run, changes: list[FieldChange]) -> None:
     TrialChange.objects.bulk_create(
         TrialChange(
             trial=trial,
@@ -190,8 +206,6 @@ def _upsert(
         )
         for c in changes
     )
-    outcome = UPDATED if any(c.applied for c in changes) else UNCHANGED
-    return UpsertResult(parsed.nct_id, outcome, trial.pk, changes, parsed.warnings)
 
 
 def _apply_fields(trial: Trial, parsed: ParsedStudy, created: bool, now, upgrading=False):
