@@ -165,8 +165,10 @@ def pytest_collection_modifyitems(items):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     result = yield
-    # A next transactional test loads the same rows itself when it starts.
-    if _is_transactional(item) and nextitem is not None and not _is_transactional(nextitem):
+    # Always, not only before an ordinary test: under xdist a worker does not yet know its
+    # next test when it finishes the last one it was sent, and a seed copied into a
+    # flushed database would give its links to phases and groups that no longer exist.
+    if _is_transactional(item):
         from django.db import connections
         from pytest_django.plugin import blocking_manager_key
 

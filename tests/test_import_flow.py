@@ -178,6 +178,7 @@ def test_the_trial_page_costs_the_same_queries_for_a_large_and_a_small_flow(clie
     large = FlowCount.objects.filter(step__period__flow__trial__nct_id="NCT02552212").count()
     small = FlowCount.objects.filter(step__period__flow__trial__nct_id="NCT00763412").count()
     assert large > 10 * small  # and the small one has four times the baseline measures
-    # The size of the flow never adds queries; only a prefetch with nothing to fetch (a study
-    # without adverse-event terms) skips its query for their counts.
-    assert counts["NCT02552212"] - counts["NCT00763412"] in (0, 1)
+    # The size of the flow never adds queries; only a section the small study has no rows
+    # in (adverse-event terms, result analyses) skips its query.
+    assert counts["NCT02552212"] - counts["NCT00763412"] in (0, 1, 2)
+    assert counts["NCT02552212"] <= 22  # a guard; without posted results a trial page needs ≤ 8

@@ -195,7 +195,10 @@ def _list_context(params, filterset, page, filters) -> dict:
     count = page.paginator.count
     suggestion = None
     if q and not count:
-        suggestion = search.suggest(q, search.vocabulary(Trial.objects.published()))
+        words = versioned(
+            "search-vocabulary", (), lambda: search.vocabulary(Trial.objects.published())
+        )
+        suggestion = search.suggest(q, words)
     export_query = params.copy()
     export_query.pop("page", None)
     export_query.pop("page_size", None)
