@@ -38,11 +38,14 @@ serve: install
 backup: install
 	$(BIN)/python manage.py backup --dir $(or $(BACKUP_DIR),backups)
 
-# In parallel, one worker per core; a test file stays on one worker (module fixtures, one
-# Redis or Chromium per file). PYTEST_ARGS adds to this, e.g. PYTEST_ARGS="-n 0 tests/test_seed.py".
+# Two passes: tests that roll back their transaction in parallel, one worker per core (a
+# test file stays on one worker: module fixtures, one Redis per file); then the tests that
+# empty the database (transactional, live server and browser) in one process. Exit code 5
+# is "nothing selected", e.g. PYTEST_ARGS names a file of only one kind.
 PYTEST_PARALLEL ?= -n auto --dist loadfile
 test: install
-	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --db-pass=shared $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest --db-pass=flushing $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # Fetch what changed in ClinicalTrials.gov since the last clean run.
 sync: migrate

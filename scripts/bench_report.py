@@ -44,6 +44,9 @@ def write_report(
         *_load(load),
         *_exports(exports, copy),
         *_imports(imports),
+        "",
+        "Where the remaining time goes, with profiles: "
+        "[benchmark-profiles.md](benchmark-profiles.md).",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -70,9 +73,12 @@ def _preamble(note, trials, bare, minutes, machine) -> list[str]:
 
 def _pages(counts, rows, bare_p50) -> list[str]:
     lines = [
-        "Times in ms. Warm: the same URL again (after 5 unmeasured requests). Cold: a "
-        "filter combination (or trial) not asked for before. Each sample stops at 200 "
-        "requests or its time budget, whichever comes first (n).",
+        "Times in ms. Warm: the same URL again (after 5 unmeasured requests), served "
+        "from the versioned page cache where the page has one (the list, the overview, "
+        "a trial page). Cold: a filter combination (or trial) not asked for before, "
+        "rendered afresh. Queries: those that render the page (a stored page runs "
+        "none). Each sample stops at 200 requests or its time budget, whichever comes "
+        "first (n).",
         "",
         "| page | queries | warm p50 | p95 | p99 | ×bare | n | cold p50 | p95 | p99 | ×bare | n |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",

@@ -144,40 +144,32 @@ def _is_transactional(item) -> bool:
     return transaction or bool({"transactional_db", "live_server"} & fixtures)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """Transactional tests restore the rows migrations made (groups, phases, content types).
+def pytest_addoption(parser):
+    parser.addoption(
+        "--db-pass",
+        choices=("all", "shared", "flushing"),
+        default="all",
+        help="shared: only tests that roll back their transaction (safe to run in parallel); "
+        "flushing: only transactional and live-server tests, which empty the database",
+    )
 
-    A transactional test ends with a flush. In one process pytest-django runs those tests
-    last, but `-n auto --dist loadfile` gives each worker whole files, so a flushed
-    database would reach ordinary tests too. Serialized rollback keeps a copy of the
-    migrated rows and flushes without recreating any, so the teardown below can put
-    exactly those rows back.
+
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs the two kinds of database test in two passes.
+
+    A transactional test ends by emptying the database. In one process pytest-django runs
+    those tests last, but parallel workers (`-n auto --dist loadfile`) get whole files in
+    any order, so an emptied database would reach ordinary tests after it. The ordinary
+    tests therefore run in parallel first, then the flushing ones in one process.
     """
+    which = config.getoption("--db-pass")
+    if which == "all":
+        return
+    keep, drop = [], []
     for item in items:
-        if _is_transactional(item):
-            marker = item.get_closest_marker("django_db")
-            kwargs = {**(marker.kwargs if marker else {})}
-            kwargs.update(transaction=True, serialized_rollback=True)
-            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    result = yield
-    # Always, not only before an ordinary test: under xdist a worker does not yet know its
-    # next test when it finishes the last one it was sent, and a seed copied into a
-    # flushed database would give its links to phases and groups that no longer exist.
-    if _is_transactional(item):
-        from django.db import connections
-        from pytest_django.plugin import blocking_manager_key
-
-        with item.config.stash[blocking_manager_key].unblock():
-            for connection in connections.all(initialized_only=True):
-                contents = getattr(connection, "_test_serialized_contents", None)
-                if contents:
-                    connection.creation.deserialize_db_from_string(contents)
-    return result
+        (keep if _is_transactional(item) == (which == "flushing") else drop).append(item)
+    config.hook.pytest_deselected(items=drop)
+    items[:] = keep
 
 
 @pytest.fixture(autouse=True)
