@@ -77,7 +77,7 @@ def facts() -> dict[str, list[tuple]]:
     }
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_migrate_from_the_previous_release_keeps_every_row(ctgov_samples):
     load_seed()
     files = sorted(str(p) for p in (ctgov_samples / "v2").glob("*.json"))
