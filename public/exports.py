@@ -217,18 +217,7 @@ def arm_dose_record(arm: Arm) -> dict:
 
 
 # Only the columns Arm.dose_text and arm_dose_record read.
-ARM_FIELDS = [
-    "trial_id",
-    "label",
-    "dose_unit",
-    "dose_initial_min",
-    "dose_initial_max",
-    "dose_supplemental_min",
-    "dose_supplemental_max",
-    "dosing_sessions",
-    "dose_note",
-    "dose_source_text",
-]
+ARM_FIELDS = ["trial_id", "label", *Arm.DOSE_FIELDS, "dose_source_text"]
 
 
 def _dosed_arms(ids) -> dict[int, list[Arm]]:

@@ -117,3 +117,18 @@ def test_a_cache_url_that_is_not_redis_stops_the_start_naming_the_variable():
     result = cache_backend_with("memcached://127.0.0.1:11211")
     assert result.returncode != 0
     assert "CACHE_URL" in result.stderr
+
+
+def test_an_answer_of_none_is_kept_until_the_data_changes(db):
+    calls = []
+
+    def nothing_yet():
+        calls.append(1)
+        return None  # e.g. "no registry import yet"
+
+    assert versioned("none-answer", (), nothing_yet) is None
+    assert versioned("none-answer", (), nothing_yet) is None
+    assert len(calls) == 1
+    bump_data_version()
+    versioned("none-answer", (), nothing_yet)
+    assert len(calls) == 2

@@ -16,6 +16,7 @@ from django.db import transaction
 VERSION_KEY = "data-version"
 # Entries under an old version are dead weight; let them go within a day.
 TIMEOUT = 24 * 60 * 60
+_MISSING = object()
 
 
 def data_version(using: str = "default") -> str:
@@ -46,8 +47,8 @@ def versioned_key(name: str, parts, using: str = "default") -> str:
 def versioned(name: str, parts, compute, using: str = "default"):
     """``compute()``, cached under ``name``, ``parts`` and the current data version."""
     key = versioned_key(name, parts, using)
-    value = caches[using].get(key)
-    if value is None:
+    value = caches[using].get(key, _MISSING)
+    if value is _MISSING:  # None is an answer too ("no import yet"), and is kept
         value = compute()
         caches[using].set(key, value, timeout=TIMEOUT)
     return value

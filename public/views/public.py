@@ -33,5 +33,4 @@ def _estimates_taken_out(record) -> int:
 def freshness() -> dict:
     """The registry import the data comes from, for "Registry data as of ..." lines."""
     # Every import run's save moves the data version on, so the cached run is current.
-    # (In a dict, so that "no import yet" is cached too.)
-    return versioned("freshness", (), lambda: {"last_import": ImportRun.objects.last_data()})
+    return {"last_import": versioned("last-import", (), ImportRun.objects.last_data)}
