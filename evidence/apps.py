@@ -6,12 +6,10 @@ class EvidenceConfig(AppConfig):
     verbose_name = "Evidence (curated)"
 
     def ready(self):
-        # A published, corrected or withdrawn estimate, or a retraction, changes what is
-        # pooled: store a citable snapshot of each family whose inputs changed.
         from django.db.models.signals import post_save
 
         from evidence.models import EffectEstimate, Publication
-        from evidence.snapshots import snapshot_after_commit
+        from evidence.signals import snapshot_after_commit
 
         for model in (EffectEstimate, Publication):
             post_save.connect(snapshot_after_commit, sender=model, dispatch_uid=f"snapshot-{model}")

@@ -23,10 +23,14 @@ from scipy import stats
 from statsmodels.stats.meta_analysis import effectsize_2proportions
 
 from evidence import estimators
+from evidence.effect_scales import (
+    SCALE_CODE_OF_METRIC,
+    SE_FROM_CI,
+    SE_FROM_GROUP_SIZES,
+    SE_REPORTED,
+    Z_95,
+)
 
-# z quantile used to read a standard error off a reported 95% CI; the
-# Cochrane Handbook's divisor 3.92 is 2 x 1.96, this is the same but sharper.
-Z_95 = 1.959964
 CONFIDENCE = 0.95
 METHODS = ("FE", "DL", "PM", "REML")
 # Summary-effect intervals: normal quantile, Hartung-Knapp-Sidik-Jonkman, and
@@ -274,17 +278,6 @@ def cumulative(
     return [_pool_subset(y[:n], v[:n], method, ci) for n in range(1, len(y) + 1)]
 
 
-# Each reported metric is pooled on one scale; the standardised ones all as
-# Hedges' g (a reported "SMD" is taken to be g, as RevMan and most papers
-# report it), ratios as logs.
-SCALE_CODE_OF_METRIC = {
-    "cohens_d": "smd",
-    "hedges_g": "smd",
-    "smd": "smd",
-    "md": "md",
-    "rr": "log_rr",
-    "or": "log_or",
-}
 _NO_SE = "no standard error can be derived: give the SE, a confidence interval{}"
 
 
@@ -306,12 +299,6 @@ def _checked_se(se: float | None) -> float | None:
 
 def _both(n1: int | None, n2: int | None) -> bool:
     return bool(n1) and bool(n2)
-
-
-# Where an SE came from, in precedence order: the paper's own uncertainty first.
-SE_REPORTED = "reported_se"
-SE_FROM_CI = "reported_ci"
-SE_FROM_GROUP_SIZES = "group_sizes"
 
 
 def reported_se(se, ci, ci_level) -> tuple[float | None, str]:

@@ -1,7 +1,7 @@
 """Store a snapshot of each family's default synthesis whenever its pooled inputs change.
 
 Called after any estimate or publication is saved (on commit, so a rolled
-back edit leaves no trace) and by `manage.py snapshot_syntheses`. A snapshot
+back edit leaves no trace; `evidence.signals`) and by `manage.py snapshot_syntheses`. A snapshot
 is keyed on a hash of its inputs (each estimate's id and last change, its
 value, SE and source's retraction state) and method, so an unchanged family
 is never stored twice.
@@ -9,15 +9,12 @@ is never stored twice.
 
 import hashlib
 import json
-import logging
 
-from django.db import transaction
 from django.utils import timezone
 
 from evidence.family_synthesis import Synthesis, all_families, synthesise_all
 from evidence.models import SynthesisSnapshot
 
-logger = logging.getLogger(__name__)
 RESULT_FIELDS = ("estimate", "se", "ci_low", "ci_high", "tau2", "tau2_ci_low", "tau2_ci_high",
                  "i2", "i2_tau", "k", "pi_low", "pi_high")  # fmt: skip
 
@@ -65,18 +62,3 @@ def record_snapshots(now=None) -> int:
         )
         created += new
     return created
-
-
-def _record_quietly() -> None:
-    # The edit is already committed; a failed snapshot must not turn it into an error
-    # page. It is logged, and the next save or `snapshot_syntheses` catches up.
-    try:
-        record_snapshots()
-    except Exception:
-        logger.exception("could not record synthesis snapshots")
-
-
-def snapshot_after_commit(**kwargs) -> None:
-    """Signal receiver: snapshot once the saving transaction has committed."""
-    if not kwargs.get("raw"):
-        transaction.on_commit(_record_quietly)

@@ -172,6 +172,24 @@ def pytest_collection_modifyitems(config, items):
     items[:] = keep
 
 
+def pytest_xdist_make_scheduler(config, log):
+    """Whole files to one worker (module fixtures, one Redis per file), except the fuzzer.
+
+    Its shards are scheduled one by one, so both workers share its 10,000 requests
+    instead of one worker carrying them alone at the end of the run.
+    """
+    from xdist.scheduler import LoadFileScheduling
+
+    if config.getoption("dist") != "loadfile":
+        return None
+
+    class FilesAndShards(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return nodeid if "[shard" in nodeid else super()._split_scope(nodeid)
+
+    return FilesAndShards(config, log)
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache(settings, request):
     """Each test starts with an empty cache of its own (not the shared var/cache)."""

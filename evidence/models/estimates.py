@@ -12,7 +12,7 @@ from editorial.models import (
     publish_permission,
     seed_key_field,
 )
-from evidence.meta_analysis import (
+from evidence.effect_scales import (
     SCALE_CODE_OF_METRIC,
     SE_FROM_CI,
     SE_FROM_GROUP_SIZES,

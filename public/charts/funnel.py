@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
+from evidence.effect_scales import Z_95
 from public.charts.scales import LinearScale, px
 
 WIDTH, HEIGHT = 480, 320
 LEFT, RIGHT, TOP, BOTTOM = 60, 20, 20, 50
 # Pseudo 95% confidence limits: estimate ± Z_95 SE.
-Z_95 = 1.96
 
 
 @dataclass(frozen=True)
