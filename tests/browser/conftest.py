@@ -53,17 +53,18 @@ def page(browser):
 
 
 @pytest.fixture
-def site(live_server, transactional_db, django_db_serialized_rollback):
+def site(live_server, transactional_db, django_db_serialized_rollback, seed_snapshot):
     """The live server's base URL, with the curated seed loaded.
 
-    Serialized rollback puts back the rows migrations create (the phases) after the
-    flush that ends a transactional test, so later tests still find them.
+    Serialized rollback puts back the rows migrations create (the phases, with their
+    ids) after the flush that ends a transactional test, so the seed rows captured once
+    per session (`seed_snapshot`) are copied back as they are instead of loaded again.
     """
-    from evidence.seeding import load_seed
+    from tests.conftest import restore_seed
     from tests.factories import phase
     from trials.choices import PhaseCode
 
     for code in PhaseCode.values:
         phase(code)
-    load_seed()
+    restore_seed(seed_snapshot)
     return live_server.url
