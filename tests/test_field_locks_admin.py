@@ -4,11 +4,10 @@ shows the registry's current value beside a locked field when it differs."""
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.admin_forms import change_form_data
+from tests.admin_forms import change_form_data, logged_in
 from trials.models import FieldLock, Trial
 
 MAPP1 = "NCT03537014"
@@ -17,12 +16,6 @@ MAPP1 = "NCT03537014"
 @pytest.fixture
 def mapp1(seeded):
     return Trial.objects.get(nct_id=MAPP1)
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def change_page(client, trial):
