@@ -22,18 +22,28 @@ def change_page(client, trial):
     return client.get(reverse("admin:trials_trial_change", args=[trial.pk]))
 
 
+def lock_seen_in_registry(trial, field: str, reason: str, registry_value: str) -> FieldLock:
+    """A lock on ``field``, with the value the registry gave for it at the last import."""
+    return FieldLock.objects.create(
+        trial=trial,
+        field=field,
+        reason=reason,
+        registry_value=registry_value,
+        registry_value_seen_at=timezone.now(),
+    )
+
+
 def help_text_of(response, field: str) -> str:
     return str(response.context["adminform"].form.fields[field].help_text)
 
 
 @pytest.mark.django_db
 def test_the_admin_shows_the_registrys_value_beside_a_locked_field(editor, mapp1):
-    FieldLock.objects.create(
-        trial=mapp1,
-        field="overall_status",
-        reason="Sponsor confirmed the trial is still following up participants.",
-        registry_value="TERMINATED",
-        registry_value_seen_at=timezone.now(),
+    lock_seen_in_registry(
+        mapp1,
+        "overall_status",
+        "Sponsor confirmed the trial is still following up participants.",
+        "TERMINATED",
     )
     page = change_page(logged_in(editor), mapp1)
     note = help_text_of(page, "overall_status")
@@ -48,20 +58,8 @@ def test_the_admin_shows_the_registrys_value_beside_a_locked_field(editor, mapp1
 def test_no_registry_value_is_shown_when_the_registry_agrees(editor, mapp1):
     mapp1.start_date, mapp1.start_date_precision = datetime.date(2018, 11, 1), "month"
     mapp1.save()
-    FieldLock.objects.create(
-        trial=mapp1,
-        field="start_date",
-        reason="Paper gives the month only.",
-        registry_value="2018-11",
-        registry_value_seen_at=timezone.now(),
-    )
-    FieldLock.objects.create(
-        trial=mapp1,
-        field="enrollment",
-        reason="Count from the paper.",
-        registry_value=str(mapp1.enrollment),
-        registry_value_seen_at=timezone.now(),
-    )
+    lock_seen_in_registry(mapp1, "start_date", "Paper gives the month only.", "2018-11")
+    lock_seen_in_registry(mapp1, "enrollment", "Count from the paper.", str(mapp1.enrollment))
     page = change_page(logged_in(editor), mapp1)
     for field in ("start_date", "enrollment"):
         assert "Locked" in help_text_of(page, field)
@@ -70,13 +68,7 @@ def test_no_registry_value_is_shown_when_the_registry_agrees(editor, mapp1):
 
 @pytest.mark.django_db
 def test_a_registry_value_cannot_inject_markup_into_the_admin(editor, mapp1):
-    FieldLock.objects.create(
-        trial=mapp1,
-        field="brief_title",
-        reason="<b>keep</b>",
-        registry_value='<script>alert("x")</script>',
-        registry_value_seen_at=timezone.now(),
-    )
+    lock_seen_in_registry(mapp1, "brief_title", "<b>keep</b>", '<script>alert("x")</script>')
     text = change_page(logged_in(editor), mapp1).content.decode()
     assert '<script>alert("x")</script>' not in text
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in text
