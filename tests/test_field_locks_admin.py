@@ -33,6 +33,16 @@ def lock_seen_in_registry(trial, field: str, reason: str, registry_value: str) -
     )
 
 
+def post_a_new_lock(client, trial, field: str, reason: str, change_reason: str):
+    """Post the trial's change form with one lock added after those it already has."""
+    data = change_form_data(change_page(client, trial), change_reason=change_reason)
+    new = int(data["field_locks-INITIAL_FORMS"])
+    data[f"field_locks-{new}-field"] = field
+    data[f"field_locks-{new}-reason"] = reason
+    data["field_locks-TOTAL_FORMS"] = str(new + 1)
+    return client.post(reverse("admin:trials_trial_change", args=[trial.pk]), data)
+
+
 def help_text_of(response, field: str) -> str:
     return str(response.context["adminform"].form.fields[field].help_text)
 
@@ -78,16 +88,9 @@ def test_a_registry_value_cannot_inject_markup_into_the_admin(editor, mapp1):
 @pytest.mark.django_db
 def test_an_editor_locks_a_field_from_the_trial_form_and_is_named_on_the_lock(editor, mapp1):
     client = logged_in(editor)
-    url = reverse("admin:trials_trial_change", args=[mapp1.pk])
-    data = change_form_data(change_page(client, mapp1), change_reason="lock the enrollment")
-    data.update(
-        {
-            "field_locks-TOTAL_FORMS": "1",
-            "field_locks-0-field": "enrollment",
-            "field_locks-0-reason": "The paper's count is the analysed population.",
-        }
-    )
-    assert client.post(url, data).status_code == 302
+    reason = "The paper's count is the analysed population."
+    response = post_a_new_lock(client, mapp1, "enrollment", reason, "lock the enrollment")
+    assert response.status_code == 302
     lock = FieldLock.objects.get(trial=mapp1)
     assert (lock.field, lock.locked_by) == ("enrollment", editor)
     assert "Locked" in help_text_of(change_page(client, mapp1), "enrollment")
@@ -102,17 +105,7 @@ def test_an_editor_locks_a_field_from_the_trial_form_and_is_named_on_the_lock(ed
     ],
 )
 def test_a_lock_needs_a_lockable_field_and_a_reason(editor, mapp1, field, reason, problem):
-    client = logged_in(editor)
-    url = reverse("admin:trials_trial_change", args=[mapp1.pk])
-    data = change_form_data(change_page(client, mapp1), change_reason="lock something")
-    data.update(
-        {
-            "field_locks-TOTAL_FORMS": "1",
-            "field_locks-0-field": field,
-            "field_locks-0-reason": reason,
-        }
-    )
-    response = client.post(url, data)
+    response = post_a_new_lock(logged_in(editor), mapp1, field, reason, "lock something")
     assert response.status_code == 200
     assert problem in response.content.decode()
     assert not FieldLock.objects.filter(trial=mapp1).exists()
@@ -121,17 +114,7 @@ def test_a_lock_needs_a_lockable_field_and_a_reason(editor, mapp1, field, reason
 @pytest.mark.django_db
 def test_locking_the_same_field_twice_is_refused_with_a_message(editor, mapp1):
     FieldLock.objects.create(trial=mapp1, field="enrollment", reason="From the paper.")
-    client = logged_in(editor)
-    url = reverse("admin:trials_trial_change", args=[mapp1.pk])
-    data = change_form_data(change_page(client, mapp1), change_reason="lock again")
-    data.update(
-        {
-            "field_locks-TOTAL_FORMS": "2",
-            "field_locks-1-field": "enrollment",
-            "field_locks-1-reason": "Again.",
-        }
-    )
-    response = client.post(url, data)
+    response = post_a_new_lock(logged_in(editor), mapp1, "enrollment", "Again.", "lock again")
     assert response.status_code == 200
     assert "Please correct the duplicate data for field" in response.content.decode()
     assert FieldLock.objects.filter(trial=mapp1).count() == 1
