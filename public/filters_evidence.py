@@ -1,7 +1,6 @@
 """Query parameters of the publication list, validated like the trial list's."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 
 from evidence.models import Publication, PublicationKind, RetractionStatus
@@ -10,10 +9,12 @@ MAX_Q_LENGTH = 200
 
 
 class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    """One bound on the publication year; a year outside 1900-2100 is a typo, answered 400."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=1900, max_value=2100, **kwargs)
+    def __init__(self, label: str, lookup_expr: str):
+        super().__init__(
+            label=label, field_name="year", lookup_expr=lookup_expr, min_value=1900, max_value=2100
+        )
 
 
 class PublicationFilter(django_filters.FilterSet):
@@ -24,20 +25,8 @@ class PublicationFilter(django_filters.FilterSet):
     retraction = django_filters.MultipleChoiceFilter(
         label="Retraction status", choices=RetractionStatus.choices, field_name="retraction_status"
     )
-    year_from = django_filters.NumberFilter(
-        label="Published in or after",
-        field_name="year",
-        lookup_expr="gte",
-        min_value=1900,
-        max_value=2100,
-    )
-    year_to = django_filters.NumberFilter(
-        label="Published in or before",
-        field_name="year",
-        lookup_expr="lte",
-        min_value=1900,
-        max_value=2100,
-    )
+    year_from = YearFilter("Published in or after", "gte")
+    year_to = YearFilter("Published in or before", "lte")
 
     class Meta:
         model = Publication

@@ -1,4 +1,13 @@
-"""Turn a rendered admin add/change page back into the POST data a browser would send."""
+"""Driving the admin as an editor does: a logged-in client, and a rendered add/change page
+turned back into the POST data a browser would send."""
+
+from django.test import Client
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def _field_data(form, data: dict) -> None:

@@ -1,4 +1,5 @@
-"""Synthetic trials for tests and the benchmark: plain functions, no factory library."""
+"""Synthetic trials (and effect estimates) for tests and the benchmark: plain functions, no
+factory library."""
 
 import datetime
 from decimal import Decimal
@@ -7,6 +8,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
 from editorial.models import State
+from evidence.models import EffectEstimate
 from trials.choices import EnrollmentType, OverallStatus, PhaseCode, RecordSource, StudyType
 from trials.dates import Precision
 from trials.models import (
@@ -128,6 +130,22 @@ def add_results(trial: Trial) -> ResultOutcome:
         statistical_method="Mixed Models Analysis",
     )
     return outcome
+
+
+def add_estimate(**fields) -> EffectEstimate:
+    """An effect estimate saved straight through the ORM, skipping the admin's validation:
+    a PTSD trial's standardised mean difference unless ``fields`` say otherwise."""
+    values = {
+        "label": "Synthetic",
+        "outcome_measure": "CAPS-5 total severity",
+        "comparison": "MDMA-assisted therapy vs placebo",
+        "metric": "cohens_d",
+        "value": 0.5,
+        "n_treatment": 40,
+        "n_control": 40,
+        "sources": "https://example.org/paper",
+    }
+    return EffectEstimate.objects.create(**values | fields)
 
 
 def make_trials_bulk(count: int, *, start_year: int = 2000) -> None:

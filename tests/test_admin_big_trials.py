@@ -1,10 +1,9 @@
 """Editors can correct and lock a large multi-site trial through the admin."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from tests.admin_forms import change_form_data
+from tests.admin_forms import change_form_data, logged_in
 from trials.models import OutcomeMeasure, Site, Trial
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +24,7 @@ def big_trial(seeded):
 
 
 def test_a_trial_with_300_sites_and_40_outcomes_saves_through_the_admin(editor, big_trial):
-    client = Client()
-    client.force_login(editor)
+    client = logged_in(editor)
     url = reverse("admin:trials_trial_change", args=[big_trial.pk])
     page = client.get(url)
     data = change_form_data(
@@ -40,8 +38,7 @@ def test_a_trial_with_300_sites_and_40_outcomes_saves_through_the_admin(editor, 
 
 
 def test_the_trial_form_links_to_its_sites_and_outcomes_instead_of_listing_them(editor, big_trial):
-    client = Client()
-    client.force_login(editor)
+    client = logged_in(editor)
     html = client.get(reverse("admin:trials_trial_change", args=[big_trial.pk])).content.decode()
     sites = Site.objects.filter(trial=big_trial).count()
     assert f'?trial__id__exact={big_trial.pk}">{sites} sites — view and edit</a>' in html
@@ -60,13 +57,17 @@ def test_the_trial_form_links_to_its_sites_and_outcomes_instead_of_listing_them(
     )
 
 
-def test_a_lead_editor_publishes_and_withdraws_from_the_change_form(lead_editor, seeded):
+def published_milestone_put_back_to(state: str):
     from evidence.models import RegulatoryMilestone
 
     milestone = RegulatoryMilestone.objects.published().first()
-    RegulatoryMilestone.objects.filter(pk=milestone.pk).update(state="review")
-    client = Client()
-    client.force_login(lead_editor)
+    RegulatoryMilestone.objects.filter(pk=milestone.pk).update(state=state)
+    return milestone
+
+
+def test_a_lead_editor_publishes_and_withdraws_from_the_change_form(lead_editor, seeded):
+    milestone = published_milestone_put_back_to("review")
+    client = logged_in(lead_editor)
     change = reverse("admin:evidence_regulatorymilestone_change", args=[milestone.pk])
     html = client.get(change).content.decode()
     assert ">Publish</button>" in html and ">Send back to draft</button>" in html
@@ -89,12 +90,8 @@ def test_a_lead_editor_publishes_and_withdraws_from_the_change_form(lead_editor,
 
 
 def test_an_editor_sees_no_publish_button_and_cannot_publish_by_url(editor, seeded):
-    from evidence.models import RegulatoryMilestone
-
-    milestone = RegulatoryMilestone.objects.published().first()
-    RegulatoryMilestone.objects.filter(pk=milestone.pk).update(state="draft")
-    client = Client()
-    client.force_login(editor)
+    milestone = published_milestone_put_back_to("draft")
+    client = logged_in(editor)
     change = reverse("admin:evidence_regulatorymilestone_change", args=[milestone.pk])
     html = client.get(change).content.decode()
     assert ">Submit for review</button>" in html
@@ -128,8 +125,7 @@ def test_milestone_agency_offers_known_agencies_and_accepts_another(admin_client
 
 def test_field_locks_stand_above_the_fields_they_protect(editor, seeded):
     trial = Trial.objects.get(nct_id="NCT03537014")
-    client = Client()
-    client.force_login(editor)
+    client = logged_in(editor)
     html = client.get(reverse("admin:trials_trial_change", args=[trial.pk])).content.decode()
     assert html.count('id="field_locks-group"') == 1
     assert html.index('id="field_locks-group"') < html.index('name="brief_title"')

@@ -2,23 +2,16 @@
 compared; the public sees published corrections without editors' names."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
 from editorial import workflow
 from editorial.models import State
-from tests.admin_forms import change_form_data
+from tests.admin_forms import change_form_data, logged_in
 from trials.changes import public_changes
 from trials.models import Trial, TrialChange
 
 MAPP1 = "NCT03537014"
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def edit_trial(client, trial, reason: str, **changes):

@@ -7,6 +7,7 @@ from editorial import workflow
 from editorial.models import State
 from evidence.family_synthesis import synthesis_for
 from evidence.models import EffectEstimate, OutcomeFamily, Publication
+from tests.factories import add_estimate
 from trials.models import Trial
 
 PTSD = {"family": "ptsd-clinician-rated"}
@@ -17,6 +18,12 @@ def body(response) -> str:
     if response.streaming:
         return b"".join(response.streaming_content).decode("utf-8-sig")
     return response.content.decode()
+
+
+def pooled_in_ptsd() -> list[str]:
+    """The labels of the estimates the clinician-rated PTSD synthesis pools."""
+    family = OutcomeFamily.objects.get(slug=PTSD["family"])
+    return [row.label for row in synthesis_for(family).rows]
 
 
 @pytest.fixture
@@ -31,18 +38,12 @@ def leaky(seeded):
     paper = Publication.objects.create(
         title="Draft paper", kind="trial_report", doi=DRAFT_DOI, sources="https://example.org/p"
     )
-    return EffectEstimate.objects.create(
+    return add_estimate(
         trial=trial,
         source_publication=paper,
         label="Secret trial",
-        outcome_measure="CAPS-5 total severity",
-        comparison="MDMA vs placebo",
-        metric="cohens_d",
         value=3.0,
-        n_treatment=30,
-        n_control=30,
         verified=True,
-        sources="https://example.org/secret-estimate",
         state=State.PUBLISHED,
     )
 
@@ -67,8 +68,7 @@ def test_no_synthesis_page_or_export_shows_the_draft_trial_or_paper(client, leak
 
 @pytest.mark.django_db
 def test_the_pooled_result_leaves_the_estimate_out(leaky):
-    synthesis = synthesis_for(OutcomeFamily.objects.get(slug="ptsd-clinician-rated"))
-    assert [row.label for row in synthesis.rows] == ["MAPP1", "MAPP2"]
+    assert pooled_in_ptsd() == ["MAPP1", "MAPP2"]
 
 
 @pytest.mark.django_db
@@ -99,8 +99,7 @@ def test_withdrawing_a_trial_takes_its_estimate_out_and_its_page_says_so(
     mapp2 = Trial.objects.get(nct_id="NCT04077437")
     workflow.withdraw(mapp2, lead_editor, "Registry record under review")
 
-    synthesis = synthesis_for(OutcomeFamily.objects.get(slug="ptsd-clinician-rated"))
-    assert [row.label for row in synthesis.rows] == ["MAPP1"]
+    assert pooled_in_ptsd() == ["MAPP1"]
     assert "MAPP2" not in body(client.get(reverse("public:rows_csv"), PTSD))
     page = client.get(reverse("public:trial", args=["NCT04077437"]))
     assert page.status_code == 410
@@ -114,7 +113,6 @@ def test_withdrawing_a_paper_takes_its_estimates_out_and_its_page_says_so(
     paper = Publication.objects.get(doi="10.1038/s41591-021-01336-3")
     workflow.withdraw(paper, lead_editor, "Superseded")
 
-    synthesis = synthesis_for(OutcomeFamily.objects.get(slug="ptsd-clinician-rated"))
-    assert [row.label for row in synthesis.rows] == ["MAPP2"]
+    assert pooled_in_ptsd() == ["MAPP2"]
     page = client.get(reverse("public:publication", args=[paper.pk]))
     assert "Its 1 effect estimate is no longer used in any evidence synthesis" in body(page)

@@ -23,8 +23,9 @@ from evidence.meta_analysis import (
     se_from_ci_level,
     small_sample_correction,
 )
-from evidence.models import EffectEstimate, OutcomeFamily, Publication
+from evidence.models import OutcomeFamily, Publication
 from evidence.synthesis_summary import overview_syntheses, trial_syntheses
+from tests import factories
 from trials.models import Trial
 
 Z = 1.959964
@@ -54,21 +55,8 @@ def ptsd(**options):
 
 
 def add_estimate(**fields):
-    """An estimate saved straight through the ORM, skipping the admin's validation."""
-    values = {
-        "label": "Synthetic",
-        "outcome_measure": "CAPS-5 total severity",
-        "comparison": "MDMA-assisted therapy vs placebo",
-        "metric": "cohens_d",
-        "value": 0.5,
-        "n_treatment": 40,
-        "n_control": 40,
-        "state": State.PUBLISHED,
-        "verified": True,
-        "sources": "https://example.org/paper",
-    }
-    values.update(fields)
-    return EffectEstimate.objects.create(**values)
+    """A published, verified estimate: one the synthesis counts unless ``fields`` say otherwise."""
+    return factories.add_estimate(**{"state": State.PUBLISHED, "verified": True} | fields)
 
 
 def make_family(slug, metrics, measure="Test scale", direction="higher"):

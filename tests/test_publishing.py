@@ -4,12 +4,12 @@ withdrawing needs a reason and leaves an explanatory page."""
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from editorial import workflow
 from editorial.models import State
 from evidence.models import RegulatoryMilestone
+from tests.admin_forms import logged_in
 from trials.models import Trial
 
 TITLE = "EMA scientific advice on midomafetamine for PTSD"
@@ -22,12 +22,6 @@ PUBLIC_URLS = [
     "/trials/?format=json",
     "/evidence/rows.csv",
 ]
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def draft_milestone(author=None, **extra) -> RegulatoryMilestone:
@@ -74,12 +68,7 @@ def test_publishing_without_a_source_is_refused_and_changes_nothing(make_staff, 
 @pytest.mark.django_db
 def test_admin_says_why_publishing_without_a_source_was_refused(make_staff, lead_editor):
     milestone = draft_milestone(make_staff("author"), sources=" ")
-    client = logged_in(lead_editor)
-    response = client.post(
-        reverse(CHANGELIST),
-        {"action": "publish", "_selected_action": [milestone.pk]},
-        follow=True,
-    )
+    response = act(logged_in(lead_editor), "publish", milestone, follow=True)
     assert any("has no source" in m for m in messages_of(response))
     milestone.refresh_from_db()
     assert milestone.state == State.DRAFT
@@ -88,11 +77,7 @@ def test_admin_says_why_publishing_without_a_source_was_refused(make_staff, lead
 @pytest.mark.django_db
 def test_the_last_editor_cannot_publish_their_own_edit(lead_editor):
     milestone = draft_milestone(lead_editor, state=State.IN_REVIEW)
-    response = logged_in(lead_editor).post(
-        reverse(CHANGELIST),
-        {"action": "publish", "_selected_action": [milestone.pk]},
-        follow=True,
-    )
+    response = act(logged_in(lead_editor), "publish", milestone, follow=True)
     assert any("another editor must review" in m for m in messages_of(response))
     milestone.refresh_from_db()
     assert milestone.state == State.IN_REVIEW

@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -14,15 +13,10 @@ from editorial import queue, workflow
 from editorial.admin import EditorialAdmin
 from editorial.models import State
 from evidence.models import RegulatoryMilestone
+from tests.admin_forms import logged_in
 from trials.models import Trial, TrialChange
 
 MAPP1 = "NCT03537014"
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _queue(client):

@@ -13,8 +13,8 @@ from evidence.meta_analysis import (
     hedges_g_from_d,
     small_sample_correction,
 )
-from evidence.models import EffectEstimate
 from evidence.models.estimates import SEBasis
+from tests.factories import add_estimate
 
 
 def z(level: float) -> float:
@@ -76,17 +76,7 @@ def test_a_ratio_ci_is_read_on_the_log_scale_at_its_level():
     ],
 )
 def test_the_estimate_stores_and_names_where_its_se_comes_from(fields, basis, label):
-    estimate = EffectEstimate.objects.create(
-        label="Trial",
-        outcome_measure="CAPS-5 total severity",
-        comparison="MDMA vs placebo",
-        metric="hedges_g",
-        value=0.5,
-        n_treatment=20,
-        n_control=20,
-        sources="https://example.org/paper",
-        **fields,
-    )
+    estimate = add_estimate(metric="hedges_g", n_treatment=20, n_control=20, **fields)
     estimate.refresh_from_db()
     assert estimate.se_basis == basis
     assert estimate.se_basis_label == label
@@ -94,14 +84,6 @@ def test_the_estimate_stores_and_names_where_its_se_comes_from(fields, basis, la
 
 @pytest.mark.django_db
 def test_an_estimate_with_nothing_to_derive_an_se_from_says_so():
-    estimate = EffectEstimate.objects.create(
-        label="Pooled",
-        outcome_measure="CAPS-5 total severity",
-        comparison="MDMA vs placebo",
-        metric="md",
-        value=-20.0,
-        n_treatment=20,
-        n_control=20,
-        sources="https://example.org/paper",
-    )
+    # Group sizes give an SE only for a standardised difference, not for a mean difference.
+    estimate = add_estimate(metric="md", value=-20.0, n_treatment=20, n_control=20)
     assert estimate.se_basis == SEBasis.NONE

@@ -2,7 +2,6 @@
 
 import datetime
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -19,6 +18,16 @@ from evidence.models import (
     RetractionStatus,
 )
 from evidence.seeding import load_seed
+from tests.facts_sheet import (
+    ENROLLMENT_EXCEPTIONS,
+    EUDRACT,
+    FACT_TRIAL_KEYS,
+    NCT,
+    NUMBER,
+    PMID,
+    facts_path,
+    read_json,
+)
 from trials.dates import Precision
 from trials.models import Arm, OutcomeMeasure, Site, Trial, TrialIdentifier
 
@@ -214,56 +223,14 @@ def test_seed_finds_a_trial_under_its_former_nct_id_instead_of_duplicating_it():
 
 # Every curated number in fixtures/ comes from the shared fact sheet.
 
-DEFAULT_FACTS_DIR = Path(__file__).resolve().parents[2] / "shared" / "facts"
 FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures"
-
-# Facts trial id -> fixture key. Listing them by hand means a trial added to
-# the facts and forgotten in fixtures/ fails the test instead of passing unseen.
-FACT_TRIAL_KEYS = {
-    "MP-1": "mp-1",
-    "MP-2": "mp-2",
-    "MP-4": "mp-4",
-    "MP-8": "mp-8",
-    "MP-9": "mp-9",
-    "MP-12": "mp-12",
-    "MP-16": "mp-16",
-    "MAPP1": "mapp1",
-    "MAPP2": "mapp2",
-    "MPLONG": "mplong",
-    "OLE (MAPPUSX?)": "mappusx",
-    "MP18 Europe (incl. Ostfold NO)": "mp18",
-    "Ostfold MDD": "ostfold-mdd",
-    "Autism social anxiety": "autism-social-anxiety",
-    "LTI anxiety": "lti-anxiety",
-    "BIMA (AUD)": "bima",
-    "CBCT couples": "cbct-couples",
-}
-
-# Where fixtures/ deliberately differs from trials.json, with the words in
-# mdma_facts.md that justify it (the test checks those words are there).
-ENROLLMENT_EXCEPTIONS = {"MP-12": (29, "28 ITT (29 enrolled)")}
-
-_NCT = re.compile(r"NCT\d{8}")
-_EUDRACT = re.compile(r"EudraCT (\d{4}-\d{6}-\d{2})")
+# trials.json cites papers as "doi:10...", stricter than the running text DOI_TEXT reads.
 _DOI = re.compile(r"doi:(10\.\S+)")
-_PMID = re.compile(r"PMID (\d+)")
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 @pytest.fixture(scope="session")
 def facts_dir() -> Path:
-    """The shared fact sheet; skipped locally where absent, a failure in CI."""
-    path = Path(os.environ.get("FACTS_DIR") or DEFAULT_FACTS_DIR)
-    if not (path / "trials.json").is_file():
-        message = f"Curated facts not found at {path} (set FACTS_DIR)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
-
-def read_json(path: Path) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))
+    return facts_path()
 
 
 def fixture_records(name: str) -> dict[str, dict]:
@@ -293,7 +260,7 @@ def test_every_trial_in_the_facts_is_in_the_fixtures(facts_dir):
 def test_fixture_registry_ids_and_their_verification_match_the_facts(facts_dir):
     problems = []
     for fact, rec in fact_trials(facts_dir):
-        nct_ids = _NCT.findall(fact["registry"])
+        nct_ids = NCT.findall(fact["registry"])
         expected = nct_ids[0] if nct_ids else None
         if rec.get("nct_id") != expected:
             problems.append(f"{fact['id']}: nct_id {rec.get('nct_id')} != {expected}")
@@ -302,7 +269,7 @@ def test_fixture_registry_ids_and_their_verification_match_the_facts(facts_dir):
         if "UNVERIFIED" in fact["registry"] and rec["verified"]:
             problems.append(f"{fact['id']}: registry id is unverified but the record is verified")
         eudract = {i["value"] for i in rec.get("identifiers", []) if i["kind"] == "EUDRACT"}
-        for number in _EUDRACT.findall(fact["registry"]):
+        for number in EUDRACT.findall(fact["registry"]):
             if number not in eudract:
                 problems.append(f"{fact['id']}: EudraCT {number} missing")
     assert problems == []
@@ -355,7 +322,7 @@ def test_fixture_trials_link_the_publications_the_facts_name(facts_dir):
             paper = next((p for p in publications if p.get("doi") == doi), None)
             if paper is None or rec["key"] not in paper.get("trials", []):
                 problems.append(f"{fact['id']}: doi {doi} not linked")
-        for pmid in _PMID.findall(text):
+        for pmid in PMID.findall(text):
             if not any(p.get("pmid") == pmid for p in publications):
                 problems.append(f"{fact['id']}: PMID {pmid} missing")
     assert problems == []
@@ -365,7 +332,7 @@ def test_fixture_effect_estimates_use_numbers_from_the_facts(facts_dir):
     numbers_by_key = {}
     for fact, rec in fact_trials(facts_dir):
         text = " ".join(str(fact.get(f) or "") for f in ("n", "arms", "result"))
-        numbers_by_key[rec["key"]] = {float(n) for n in _NUMBER.findall(text)}
+        numbers_by_key[rec["key"]] = {float(n) for n in NUMBER.findall(text)}
     problems = []
     for key, estimate in fixture_records("estimates").items():
         if not estimate.get("trial"):

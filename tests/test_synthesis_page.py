@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from editorial.models import State
-from evidence.models import EffectEstimate, OutcomeFamily, Publication
+from evidence.models import OutcomeFamily, Publication
+from tests.factories import add_estimate
 
 PAGE = reverse("public:synthesis")
 SVG_URL = reverse("public:forest_svg")
@@ -41,17 +42,13 @@ def csv_rows(response) -> list[list[str]]:
 def new_estimate(**fields):
     values = {
         "label": "New phase 3 trial",
-        "outcome_measure": "CAPS-5 total severity",
-        "comparison": "MDMA-assisted therapy vs placebo",
-        "metric": "cohens_d",
         "value": 0.2,
         "n_treatment": 60,
         "n_control": 60,
         "verified": True,
         "sources": "https://example.org/new-trial",
     }
-    values.update(fields)
-    return EffectEstimate.objects.create(**values)
+    return add_estimate(**values | fields)
 
 
 def test_default_page_answers_the_ptsd_question(client, seeded):

@@ -4,7 +4,7 @@ value keeps the registry's text beside the parsed number ("NA" has no number).""
 
 from django.db import models
 
-from trials.models.results import PostedValue
+from trials.models.results import PostedGroup, PostedValue
 from trials.models.trial import Trial
 
 
@@ -17,21 +17,14 @@ class Baseline(models.Model):
         return f"Baseline characteristics of {self.trial}"
 
 
-class BaselineGroup(models.Model):
+class BaselineGroup(PostedGroup):
     baseline = models.ForeignKey(Baseline, on_delete=models.CASCADE, related_name="groups")
-    code = models.CharField(max_length=20)
-    title = models.CharField(max_length=500, blank=True)
-    description = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["baseline", "order"]
         constraints = [
             models.UniqueConstraint(fields=["baseline", "code"], name="unique_baseline_group")
         ]
-
-    def __str__(self):
-        return self.title or self.code
 
 
 class BaselineMeasure(models.Model):

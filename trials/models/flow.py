@@ -4,6 +4,7 @@ beside the parsed number, which is empty when the text is not plainly a count.""
 
 from django.db import models
 
+from trials.models.results import PostedGroup
 from trials.models.trial import Trial
 
 
@@ -17,19 +18,12 @@ class ParticipantFlow(models.Model):
         return f"Participant flow of {self.trial}"
 
 
-class FlowGroup(models.Model):
+class FlowGroup(PostedGroup):
     flow = models.ForeignKey(ParticipantFlow, on_delete=models.CASCADE, related_name="groups")
-    code = models.CharField(max_length=20)
-    title = models.CharField(max_length=500, blank=True)
-    description = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["flow", "order"]
         constraints = [models.UniqueConstraint(fields=["flow", "code"], name="unique_flow_group")]
-
-    def __str__(self):
-        return self.title or self.code
 
 
 class FlowPeriod(models.Model):

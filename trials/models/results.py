@@ -62,6 +62,22 @@ class PostedValue(models.Model):
         abstract = True
 
 
+class PostedGroup(models.Model):
+    """A group as the flow and baseline modules list it, in the registry's order: both
+    number their groups alike (FG000, BG000), each with a title and description."""
+
+    code = models.CharField(max_length=20)
+    title = models.CharField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title or self.code
+
+
 class ResultMeasurement(PostedValue):
     outcome = models.ForeignKey(
         ResultOutcome, on_delete=models.CASCADE, related_name="measurements"
