@@ -12,16 +12,26 @@ def samples_dir() -> Path:
     return Path(os.environ.get("CTGOV_SAMPLES_DIR") or DEFAULT_SAMPLES_DIR)
 
 
-@pytest.fixture(scope="session")
-def ctgov_samples() -> Path:
-    """The shared real API responses; skipped locally where absent, a failure in CI."""
-    path = samples_dir()
-    if not (path / "v2").is_dir():
-        message = f"ClinicalTrials.gov samples not found at {path} (set CTGOV_SAMPLES_DIR)"
+def shared_folder(path: Path, marker: str, what: str, variable: str) -> Path:
+    """A folder of ../shared holding `marker`; skipped locally where absent, a failure in CI."""
+    if not (path / marker).exists():
+        message = f"{what} not found at {path} (set {variable})"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture(scope="session")
+def ctgov_samples() -> Path:
+    """The shared real API responses."""
+    return shared_folder(samples_dir(), "v2", "ClinicalTrials.gov samples", "CTGOV_SAMPLES_DIR")
+
+
+@pytest.fixture
+def samples_are_public(settings):
+    """The samples are not MDMA studies: the topic guard would keep them as drafts."""
+    settings.CTGOV_TOPIC_TERMS = []
 
 
 class _SeedLoaded(Exception):

@@ -7,8 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-import pytest
-
+from tests.conftest import shared_folder
 from trials.models import CuratedTrialFacts, Trial
 
 DEFAULT_FACTS_DIR = Path(__file__).resolve().parents[2] / "shared" / "facts"
@@ -68,14 +67,9 @@ WORD_DAY = re.compile(r"([A-Z][a-z]{2}) (\d{1,2}) (\d{4})")
 
 
 def facts_path() -> Path:
-    """The shared fact sheet; skipped locally where absent, a failure in CI."""
+    """The shared fact sheet."""
     path = Path(os.environ.get("FACTS_DIR") or DEFAULT_FACTS_DIR)
-    if not (path / "trials.json").is_file():
-        message = f"Curated facts not found at {path} (set FACTS_DIR)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    return shared_folder(path, "trials.json", "Curated facts", "FACTS_DIR")
 
 
 def dois_in(text: str) -> list[str]:

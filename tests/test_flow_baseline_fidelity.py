@@ -19,13 +19,7 @@ from trials.models import (
     TrialChange,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def samples_are_public(settings):
-    """The samples are not MDMA studies: the topic guard would keep them as drafts."""
-    settings.CTGOV_TOPIC_TERMS = []
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("samples_are_public")]
 
 
 NUMBER_KEYS = ("value", "spread", "lowerLimit", "upperLimit")
