@@ -84,6 +84,8 @@ VALID = {
     "max_dose_mg": ["180", "125"],
     "sort": ["relevance", "-start", "start", "-enrollment", "-updated", "title"],
     "page": ["1", "2"],
+    # A position from a Next link (public/keyset.py), and one of another order.
+    "after": ["WyItc3RhcnQiLDEsIjIwMTgtMDYtMDEiLDVd", "WyJ0aXRsZSIsMSwiTUFQUDEiLDJd"],
     "page_size": ["1", "10", "100"],
     "format": ["", "html", "csv", "json"],
     "agency": ["FDA", "EMA", "TGA"],

@@ -59,7 +59,8 @@ def site_status(value: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def page_query(context, number) -> str:
-    """The current query string with another page number."""
+    """The current query string with another page number (read by offset)."""
     params: QueryDict = context["request"].GET.copy()
     params["page"] = str(number)
+    params.pop("after", None)
     return params.urlencode()

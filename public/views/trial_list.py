@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from public import exports
+from public import exports, keyset
 from public.filters import (
     DEFAULT_SORT,
     HAS_RESULTS_CHOICES,
@@ -31,7 +31,7 @@ from trials.models import Arm, Site, Trial
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 FORMATS = ("", "html", "csv", "json")
-NOT_FILTERS = {"sort", "page", "page_size", "format"}
+NOT_FILTERS = {"sort", "page", "page_size", "format", "after"}
 # ASCII digits only: str.isdigit() also accepts "²" and "①", which int() refuses.
 DIGITS = re.compile(r"[0-9]+")
 
@@ -88,7 +88,7 @@ def active_filters(params, cleaned) -> list[dict]:
                 continue
             remaining = params.copy()
             remaining.setlist(name, [v for v in params.getlist(name) if v != value])
-            for key in ("page", "format"):
+            for key in ("page", "format", "after"):
                 remaining.pop(key, None)
             active.append(
                 {"text": _describe(name, value.strip(), cleaned), "query": remaining.urlencode()}
@@ -97,14 +97,22 @@ def active_filters(params, cleaned) -> list[dict]:
 
 
 class ListPaginator(Paginator):
-    """Pages of trials; a deep page is read through ``TrialQuerySet.page_rows``."""
+    """Pages of trials: after the previous page's last row when the link says where that
+    was (`public.keyset`), else by offset (a deep one through ``TrialQuerySet.page_rows``)."""
+
+    after: tuple | None = None  # (sort, sort value, id) of the row before this page
 
     def page(self, number):
         number = self.validate_number(number)
         start = (number - 1) * self.per_page
         # Never past the count: an empty list asks the database nothing.
         stop = min(start + self.per_page, self.count)
-        rows = self.object_list.page_rows(start, stop) if stop > start else []
+        if stop <= start:
+            rows = []
+        elif self.after:
+            rows = keyset.rows_after(self.object_list, *self.after, limit=self.per_page)
+        else:
+            rows = list(self.object_list.page_rows(start, stop))
         return self._get_page(rows, number, self)
 
 
@@ -130,6 +138,7 @@ def _with(params, **values) -> str:
     """The query string with some parameters replaced (and the page reset)."""
     query = params.copy()
     query.pop("page", None)
+    query.pop("after", None)
     for name, value in values.items():
         query[name] = value
     return query.urlencode()
@@ -170,6 +179,13 @@ def _list_options(params, filterset) -> tuple[dict, dict[str, list[str]]]:
             errors[name] = [message]
     if options["format"] not in FORMATS:
         errors["format"] = [f"“{options['format'][:50]}” is not an export format; use csv or json."]
+    options["after"] = None
+    if (raw := params.get("after", "").strip()) and not errors:
+        sort = filterset.sort_key
+        try:
+            options["after"] = (sort, *keyset.read_cursor(raw, sort, options["page"]))
+        except ValueError as exc:
+            errors["after"] = [str(exc)]
     return options, errors
 
 
@@ -186,8 +202,22 @@ def _no_such_page(request, page_number, num_pages):
     """404 naming the last page, with a link to it (a stale shared link says so)."""
     last = request.GET.copy()
     last["page"] = str(num_pages)
+    last.pop("after", None)
     message = f"There is no page {page_number}: these filters give {num_pages} page(s)."
     return bad_request(request, {"page": [message]}, status=404, last_query=last.urlencode())
+
+
+def _next_query(params, page, sort) -> str:
+    """The next page's query string, saying where this page ended when the order allows."""
+    if not page.has_next():
+        return ""
+    query = params.copy()
+    query["page"] = str(page.next_page_number())
+    query.pop("after", None)
+    rows = page.object_list
+    if after := keyset.cursor_after(sort, page.number, rows[-1] if rows else None):
+        query["after"] = after
+    return query.urlencode()
 
 
 def _list_context(params, filterset, page, filters) -> dict:
@@ -200,8 +230,8 @@ def _list_context(params, filterset, page, filters) -> dict:
         )
         suggestion = search.suggest(q, words)
     export_query = params.copy()
-    export_query.pop("page", None)
-    export_query.pop("page_size", None)
+    for name in ("page", "page_size", "after"):
+        export_query.pop(name, None)
     return {
         "filter": filterset,
         "page": page,
@@ -212,6 +242,7 @@ def _list_context(params, filterset, page, filters) -> dict:
         "sort_choices": SORT_CHOICES,
         "sort": filterset.sort_key,
         "page_size": page.paginator.per_page,
+        "next_query": _next_query(params, page, filterset.sort_key),
         "export_query": export_query.urlencode(),
         "suggestion": suggestion,
         "suggestion_query": _with(params, q=suggestion) if suggestion else "",
@@ -233,6 +264,7 @@ def trial_list(request):
     if options["format"] in ("csv", "json"):
         return _export(request, trials, options["format"])
     paginator = ListPaginator(_list_queryset(trials), options["page_size"])
+    paginator.after = options["after"]
     # The count and the facets depend only on the filters and the data: shared cache.
     filters = _filter_key(params)
     paginator.count = versioned("trial-count", filters, trials.count)
