@@ -50,6 +50,7 @@ PAGES = {
     "filtered (phase, country, dose)": "/trials/?phase=PHASE3&country=NO&min_dose_mg=100",
     "`?q=PTSD therapy`": "/trials/?q=PTSD+therapy",
     "`?page=900`": "/trials/?page=900",
+    "`?page=900` by its Next link (keyset)": None,  # keyset_urls() fills these in
     "`/` (overview)": "/",
     "trial page": "/trials/NCT80004242/",
     "`/api/v1/trials/`": "/api/v1/trials/",
@@ -60,6 +61,7 @@ COLD = {
     "filtered (phase, country, dose)": "/trials/?phase=PHASE2&country=CA&min_dose_mg={n}",
     "`?q=PTSD therapy`": "/trials/?q=PTSD+therapy+{word}",
     "`?page=900`": "/trials/?page={page}&min_dose_mg=1",
+    "`?page=900` by its Next link (keyset)": None,
     "`/` (overview)": None,
     "trial page": "/trials/NCT8{n:07d}/",
     "`/api/v1/trials/`": "/api/v1/trials/?page={page}",
@@ -79,6 +81,30 @@ def prepare_database(count: int) -> None:
             cursor.execute("ANALYZE")
 
 
+def keyset_urls(first_page: int = 900, pages: int = 250) -> None:
+    """Next-link URLs (public/keyset.py) for pages from 900 on: the warm page without
+    filters, the cold ones under a dose filter (as the offset page's cold URLs)."""
+    from types import SimpleNamespace
+
+    from public.filters import DEFAULT_SORT, TrialFilter
+    from public.keyset import cursor_after
+
+    name, size = "`?page=900` by its Next link (keyset)", 25
+    for pattern, params in (("/trials/?", {}), ("/trials/?min_dose_mg=1&", {"min_dose_mg": "1"})):
+        trials = TrialFilter(params, queryset=Trial.objects.published()).sorted_qs()
+        start = (first_page - 1) * size - 1
+        ends = trials.values_list("start_date", "pk")[start : start + pages * size]
+        urls = [
+            f"{pattern}page={first_page + n}&after="
+            + cursor_after(DEFAULT_SORT, first_page + n - 1, SimpleNamespace(start_date=d, pk=pk))
+            for n, (d, pk) in enumerate(list(ends)[::size])
+        ]
+        if params:
+            COLD[name] = urls
+        else:
+            PAGES[name] = urls[0]
+
+
 def query_counts() -> dict[str, int]:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     # The queries that render each page; a stored page (public/pagecache.py) runs none.
@@ -93,6 +119,9 @@ def query_counts() -> dict[str, int]:
 
 def cold_urls(name: str):
     pattern = COLD[name]
+    if isinstance(pattern, list):
+        yield from pattern
+        return
     for n in range(1, 10_000):
         word = f"{COLD_WORDS[n % len(COLD_WORDS)]}{'' if n < 10 else n}"
         yield pattern.format(n=n * 7 % 9_999 + 1, page=n + 1, word=word)
@@ -146,6 +175,7 @@ def main():
     args = parser.parse_args()
     started = time.monotonic()
     prepare_database(args.trials)
+    keyset_urls()
     counts = query_counts()
     port = free_port()
     with Server(port, BASE_DIR):
