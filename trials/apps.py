@@ -6,6 +6,6 @@ class TrialsConfig(AppConfig):
     verbose_name = "Trials (registry)"
 
     def ready(self):
-        from trials import signals
+        from trials import any_of, signals  # noqa: F401  (any_of registers `__any`)
 
         signals.connect()

@@ -128,7 +128,9 @@ class CuratedTrialFacts(models.Model):
 
 def curated_country_pairs(trial_ids) -> set[tuple[int, str]]:
     """(trial id, country code) from the curated country lists of these trials."""
-    rows = CuratedTrialFacts.objects.filter(trial_id__in=trial_ids).exclude(site_countries="")
+    rows = CuratedTrialFacts.objects.filter(trial_id__any=list(trial_ids)).exclude(
+        site_countries=""
+    )
     return {
         (trial_id, code)
         for trial_id, codes in rows.values_list("trial_id", "site_countries")
