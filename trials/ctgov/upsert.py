@@ -127,7 +127,9 @@ def _upsert(
     if created:
         trial = _new_trial(parsed, now, publish, off_topic)
     old_raw = None if created else previous_record(trial)
-    changes, locks_seen, filled = apply_fields(trial, parsed, created, now, upgrading(trial))
+    changes, locks_seen, filled = apply_fields(
+        trial, parsed, created, now, upgrading(trial, old_raw)
+    )
     if trial.nct_id != parsed.nct_id:
         # Found under a former id: the registry's canonical id takes over.
         changes.append(FieldChange("nct_id", trial.nct_id or "", parsed.nct_id))
@@ -163,9 +165,10 @@ def previous_record(trial: Trial) -> dict | None:
     return None
 
 
-def upgrading(trial: Trial) -> bool:
-    """Stored by an older parser: fields it did not read are filled in without a change entry."""
-    return bool(trial.raw_hash) and previous_record(trial) is None
+def upgrading(trial: Trial, old_raw: dict | None) -> bool:
+    """Stored by an older parser (its record untrusted): fields it did not read are filled
+    in without a change entry."""
+    return bool(trial.raw_hash) and old_raw is None
 
 
 def _new_trial(parsed: ParsedStudy, now, publish: bool, off_topic: str) -> Trial:
