@@ -132,7 +132,7 @@ def both_paths(record: dict) -> tuple[dict, dict]:
         transaction.set_rollback(True)
     studies, rest, orgs = compare_page([(nct_id, record, raw_hash(record))], now)
     assert rest == []
-    update_studies(studies, orgs, run=None, force=False)
+    update_studies(studies, orgs, run=None, now=now, force=False)
     return single, stored(nct_id)
 
 

@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from trials.ctgov.bulk_write import (
@@ -76,15 +77,10 @@ PREFETCH = (
     "interventions__arms",
     "outcome_measures",
 )
-# What every changed study stores (trials.ctgov.upsert.stamp).
-STAMP_FIELDS = [
-    "raw_json",
-    "raw_hash",
-    "last_imported_at",
-    "last_checked_at",
-    "missing_from_registry_since",
-    "off_topic_reason",
-]
+# What every changed study stores (trials.ctgov.upsert.stamp): its own record ...
+RECORD_FIELDS = ["raw_json", "raw_hash", "off_topic_reason"]
+# ... and the same bookkeeping for the whole page, written by one UPDATE.
+STAMP_FIELDS = ["last_imported_at", "last_checked_at", "missing_from_registry_since"]
 REPLACED_ROWS = (
     ("identifiers", TrialIdentifier),
     ("sites", Site),
@@ -102,6 +98,7 @@ class ChangedStudy:
     changes: list[FieldChange] = field(default_factory=list)
     locks: list[FieldLock] = field(default_factory=list)
     moved: bool = False  # a field moved: a full save and a history row
+    columns: set[str] = field(default_factory=set)  # those that moved
     relations: RelationDiff = field(default_factory=RelationDiff)
 
 
@@ -145,10 +142,12 @@ def _compare(study: ChangedStudy, digest: str, orgs: PageOrganizations, now) -> 
     """What `upsert_study` works out for a stored trial, on the loaded rows."""
     trial, parsed = study.trial, study.parsed
     study.old_raw = previous_record(trial)
+    before = {name: getattr(trial, name) for name in _columns(parsed)}
     fields_moved, study.locks, filled = apply_fields(
         trial, parsed, False, now, upgrading(trial, study.old_raw), orgs
     )
     study.moved = filled or applied(fields_moved)
+    study.columns = {name for name, old in before.items() if getattr(trial, name) != old}
     for org in parsed.collaborators or ():
         orgs[org.name]  # noqa: B018 -- stored and filled in even when the links stand
     stamp(trial, study.raw, digest, now, off_topic_reason(parsed, settings.CTGOV_TOPIC_TERMS))
@@ -157,12 +156,20 @@ def _compare(study: ChangedStudy, digest: str, orgs: PageOrganizations, now) -> 
     return study
 
 
+def _columns(parsed: ParsedStudy) -> set[str]:
+    """The columns the record's fields set (dates with their precision and type)."""
+    names = set(parsed.fields)
+    names |= {f"{n}_precision" for n in names if n in PRECISE_DATES}
+    names |= {f"{n}_type" for n in names if n in TYPED_DATES}
+    return names
+
+
 def update_studies(
-    studies: list[ChangedStudy], orgs: PageOrganizations, *, run, force: bool
+    studies: list[ChangedStudy], orgs: PageOrganizations, *, run, now, force: bool
 ) -> list[UpsertResult]:
     """Write the compared studies; the caller holds the transaction (a savepoint)."""
     orgs.save()
-    _save_trials(studies, run)
+    _save_trials(studies, run, now)
     _write_links(studies, orgs)
     _write_rows([(s.trial, s.relations) for s in studies])
     for s in studies:  # no query unless the results section changed (or force)
@@ -188,34 +195,36 @@ def update_studies(
     ]
 
 
-def _columns(studies: list[ChangedStudy]) -> list[str]:
-    """The columns the import sets on these trials: the stamp, the parsed fields (dates
-    with their precision and type) and the modification time a save would bump."""
-    names = {name for s in studies for name in s.parsed.fields}
-    names |= {f"{n}_precision" for n in names if n in PRECISE_DATES}
-    names |= {f"{n}_type" for n in names if n in TYPED_DATES}
-    names |= {f.name for f in Trial._meta.concrete_fields if getattr(f, "auto_now", False)}
-    return sorted(names | set(STAMP_FIELDS))
-
-
-def _save_trials(studies: list[ChangedStudy], run) -> None:
+def _save_trials(studies: list[ChangedStudy], run, now) -> None:
     """A trial whose fields moved is saved with a history row; the others only store the
-    record (no history row, no modification time), as `upsert_study` does."""
-    moved = [s for s in studies if s.moved]
-    for s in moved:
-        for f in Trial._meta.concrete_fields:
-            if getattr(f, "auto_now", False):
-                f.pre_save(s.trial, add=False)
+    record (no history row, no modification time), as `upsert_study` does.
+
+    Only the columns that moved somewhere on the page are written, each study's own
+    values in one CASE per column; the bookkeeping shared by the page in one UPDATE.
+    """
+    moved = [s.trial for s in studies if s.moved]
+    modified = [f for f in Trial._meta.concrete_fields if getattr(f, "auto_now", False)]
+    saved_at = timezone.now()
+    for trial in moved:
+        for f in modified:
+            setattr(trial, f.attname, saved_at)
     if moved:
+        columns = {name for s in studies if s.moved for name in s.columns}
         bulk_update_with_history(
-            [s.trial for s in moved],
+            moved,
             Trial,
-            _columns(moved),
+            sorted(columns.union(RECORD_FIELDS)),
             batch_size=BATCH,
             default_change_reason=change_reason(run),
         )
+        Trial.objects.filter(pk__in=[t.pk for t in moved]).update(
+            **{f.attname: saved_at for f in modified}
+        )
     Trial.objects.bulk_update(
-        [s.trial for s in studies if not s.moved], STAMP_FIELDS, batch_size=BATCH
+        [s.trial for s in studies if not s.moved], RECORD_FIELDS, batch_size=BATCH
+    )
+    Trial.objects.filter(pk__in=[s.trial.pk for s in studies]).update(
+        last_imported_at=now, last_checked_at=now, missing_from_registry_since=None
     )
 
 

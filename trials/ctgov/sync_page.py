@@ -140,7 +140,7 @@ def _update_changed(changed: list, options, summary, run, now, touched: set[int]
         return rest
     try:
         with transaction.atomic():
-            results = update_studies(studies, orgs, run=run, force=options.force)
+            results = update_studies(studies, orgs, run=run, now=now, force=options.force)
     except Exception as exc:  # a study the database refuses, or a bug: one at a time
         if not isinstance(exc, DatabaseError | ValueError):
             logger.exception("bulk update of %s studies failed", len(studies))
