@@ -136,6 +136,9 @@ def both_paths(record: dict) -> tuple[dict, dict]:
     return single, stored(nct_id)
 
 
+EDITORS_SITE = {"facility": "Editors' clinic", "city": "Oslo", "country": "Norway"}
+
+
 def curated_revision(nct_id: str) -> dict:
     record = mdma_study(nct_id, title="Renamed by the registry", status="COMPLETED")
     section = record["protocolSection"]
@@ -155,18 +158,12 @@ def test_a_curated_trial_under_a_lock_comes_out_of_the_bulk_path_as_upsert_study
     upsert_study(mdma_study("NCT03537014"), now=timezone.now() - timedelta(days=1))
     FieldLock.objects.create(trial=mapp1, field="brief_title", reason="Registry typo")
     FieldLock.objects.create(trial=mapp1, field="enrollment", reason="Sponsor's count")
-    Site.objects.create(
-        trial=mapp1,
-        facility="Editors' clinic",
-        city="Oslo",
-        country="Norway",
-        record_source="curated",
-    )
+    Site.objects.create(trial=mapp1, record_source="curated", **EDITORS_SITE)
     TrialIdentifier.objects.create(trial=mapp1, kind="OTHER", value="ED-7")
     single, bulk = both_paths(curated_revision("NCT03537014"))
     assert single["trial"]["record_source"] == "curated"
     assert ("brief_title", "Renamed by the registry") in single["locks"]
-    assert ("Editors' clinic", "Oslo", "Norway", "curated") in single["sites"]
+    assert (*EDITORS_SITE.values(), "curated") in single["sites"]
     assert any(change[0] == "overall_status" and change[4] for change in single["changes"])
     assert ("Flexible-dose MDMA", "-") in single["arm_history"]  # the registry's arm replaced
     for part in single:

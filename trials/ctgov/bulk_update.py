@@ -102,7 +102,9 @@ class ChangedStudy:
     relations: RelationDiff = field(default_factory=RelationDiff)
 
 
-def compare_page(items: list[tuple[str, dict, str]], now) -> tuple[list, list, object]:
+def compare_page(
+    items: list[tuple[str, dict, str]], now
+) -> tuple[list[ChangedStudy], list[tuple[str, dict]], PageOrganizations]:
     """Parse the page's changed records, load their trials and work out every difference.
 
     Returns (studies to write in bulk, (NCT id, record) pairs to upsert one by one,
@@ -125,8 +127,9 @@ def compare_page(items: list[tuple[str, dict, str]], now) -> tuple[list, list, o
             parsed.append((study, raw, digest, trials[nct_id]))
         else:
             rest.append((nct_id, raw))
+    leads = [s.fields.get("lead_sponsor") for s, *_ in parsed]
     orgs = PageOrganizations(
-        [o for s, *_ in parsed for o in [s.fields.get("lead_sponsor"), *(s.collaborators or ())]]
+        [o for o in leads if o] + [o for s, *_ in parsed for o in s.collaborators or ()]
     )
     ready = []
     for study, raw, digest, trial in parsed:
@@ -148,8 +151,8 @@ def _compare(study: ChangedStudy, digest: str, orgs: PageOrganizations, now) -> 
     )
     study.moved = filled or applied(fields_moved)
     study.columns = {name for name, old in before.items() if getattr(trial, name) != old}
-    for org in parsed.collaborators or ():
-        orgs[org.name]  # noqa: B018 -- stored and filled in even when the links stand
+    # Collaborators are stored (and filled in) even where the links stand, as one by one.
+    orgs.rows_for(org.name for org in parsed.collaborators or ())
     stamp(trial, study.raw, digest, now, off_topic_reason(parsed, settings.CTGOV_TOPIC_TERMS))
     study.relations = diff_relations(trial, parsed)
     study.changes = fields_moved + study.relations.changes

@@ -75,6 +75,9 @@ class PageOrganizations:
             self.stale.append(row)
         return row
 
+    def rows_for(self, names) -> dict[str, Organization]:
+        return {name: self[name] for name in names}
+
     def save(self) -> None:
         Organization.objects.bulk_create(self.new)
         Organization.objects.bulk_update(self.stale, ["agency_class"])
@@ -84,7 +87,7 @@ class PageOrganizations:
 def organizations(orgs: list[Org]) -> dict[str, Organization]:
     """Organization rows by name, created where missing; the agency class is filled in."""
     page = PageOrganizations(orgs)
-    rows = {o.name: page[o.name] for o in orgs}
+    rows = page.rows_for(o.name for o in orgs)
     page.save()
     return rows
 
@@ -135,23 +138,22 @@ def _phases(trial: Trial, parsed: ParsedStudy, diff: RelationDiff) -> None:
 
 
 def _conditions(trial: Trial, parsed: ParsedStudy, diff: RelationDiff) -> None:
-    if parsed.conditions is None:
-        return
-    names = [c.name for c in parsed.conditions]
-    old = sorted(c.name for c in trial.conditions.all())
-    if old != sorted(set(names)):
-        diff.links["conditions"] = names
-        diff.changes.append(FieldChange("conditions", _lines(old), _lines(names)))
+    _named_links(trial, diff, "conditions", parsed.conditions)
 
 
 def _collaborators(trial: Trial, parsed: ParsedStudy, diff: RelationDiff) -> None:
-    if parsed.collaborators is None:
+    _named_links(trial, diff, "collaborators", parsed.collaborators)
+
+
+def _named_links(trial: Trial, diff: RelationDiff, relation: str, items) -> None:
+    """Conditions or collaborators, linked by name."""
+    if items is None:
         return
-    names = [o.name for o in parsed.collaborators]
-    old = sorted(o.name for o in trial.collaborators.all())
+    names = [item.name for item in items]
+    old = sorted(row.name for row in getattr(trial, relation).all())
     if old != sorted(set(names)):
-        diff.links["collaborators"] = names
-        diff.changes.append(FieldChange("collaborators", _lines(old), _lines(names)))
+        diff.links[relation] = names
+        diff.changes.append(FieldChange(relation, _lines(old), _lines(names)))
 
 
 def condition_rows(conditions) -> dict[str, Condition]:
