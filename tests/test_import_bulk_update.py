@@ -177,3 +177,37 @@ def test_a_study_first_imported_by_an_older_parser_comes_out_as_upsert_study_lea
     single, bulk = both_paths(curated_revision("NCT03537014"))
     for part in single:
         assert bulk[part] == single[part], part
+
+
+def page_with_one_bad(api, enrollment: int) -> tuple[list[dict], ImportRun]:
+    """Three stored studies revised, the second with this enrollment; the run's record."""
+    studies = sample_studies(3)
+    api.add("/studies", json=studies_page(studies))
+    run_import("--full")
+    page = [revised(s) for s in studies]
+    page[1]["protocolSection"]["designModule"]["enrollmentInfo"]["count"] = enrollment
+    api.add("/studies", json=studies_page(page))
+    run_import("--full")
+    return studies, ImportRun.objects.order_by("pk").last()
+
+
+def stored_hash(study: dict) -> str:
+    nct_id = study["protocolSection"]["identificationModule"]["nctId"]
+    return Trial.objects.get(nct_id=nct_id).raw_hash
+
+
+def test_a_changed_study_that_cannot_be_parsed_is_refused_alone(api, ctgov_samples):
+    studies, run = page_with_one_bad(api, enrollment=-5)
+    assert (run.updated, run.refused) == (2, 1)
+    assert stored_hash(studies[1]) == raw_hash(studies[1])  # the stored record stands
+
+
+def test_a_page_the_database_refuses_is_written_one_by_one_and_the_bad_study_refused(
+    api, ctgov_samples
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite stores any integer; PostgreSQL refuses one out of range")
+    studies, run = page_with_one_bad(api, enrollment=3_000_000_000)
+    assert "bulk update of 3 studies failed" in run.log
+    assert (run.updated, run.refused) == (2, 1)
+    assert stored_hash(studies[1]) == raw_hash(studies[1])
