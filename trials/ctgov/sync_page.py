@@ -36,7 +36,8 @@ def import_page(studies: Iterable[dict], options, summary, run, now, seen) -> No
     """Write one page; its trials' facet rows are refreshed once, in bulk, at its end."""
     page = sort_page(studies, options, summary, seen)
     if page.changed or page.new:
-        # One transaction per page (a savepoint per study inside): far fewer commits.
+        # One transaction per page (a savepoint per bulk write and per study upserted
+        # alone inside): far fewer commits.
         with transaction.atomic(), _facet_batch(options.dry_run) as touched:
             rest = _create_new(page.new, summary, run, now, touched) if page.new else []
             if page.changed:
