@@ -34,9 +34,11 @@ def batched_facets() -> Iterator[set[int]]:
     token = _batch.set(ids)
     try:
         yield ids
+        # Still inside the batch: the refresh deletes a row per facet value, and each
+        # delete's signal would otherwise write the cache's version (twice, with commit).
+        refresh_facets(ids)
     finally:
         _batch.reset(token)
-    refresh_facets(ids)
 
 
 def _refresh(trial_ids) -> None:

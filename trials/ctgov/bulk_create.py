@@ -12,39 +12,38 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
-from django.db import connection
 from simple_history.utils import bulk_create_with_history
 
 from editorial.models import State
 from trials.choices import IdentifierKind, RecordSource
+from trials.ctgov.bulk_write import (
+    BATCH,
+    insert_interventions,
+    insert_links,
+    refresh_search_vectors,
+)
 from trials.ctgov.parse import ParseError, parse_study
 from trials.ctgov.records import ParsedStudy
+from trials.ctgov.relations import condition_rows, organizations, phase_rows
 from trials.ctgov.rows import (
     arm_rows,
-    build,
     identifier_rows,
     intervention_rows,
     outcome_rows,
     site_rows,
-    unknown_phase,
 )
 from trials.ctgov.store_results import sync_results
 from trials.ctgov.topic import off_topic_reason
-from trials.ctgov.upsert import CREATED, UpsertResult, _assign, change_reason
+from trials.ctgov.upsert import CREATED, UpsertResult, assign, change_reason
 from trials.models import (
     Arm,
-    Condition,
     Intervention,
     Organization,
     OutcomeMeasure,
-    Phase,
     Site,
     Trial,
     TrialIdentifier,
 )
-
-BATCH = 500
 
 
 @dataclass
@@ -83,7 +82,8 @@ def known_aliases(studies: list[NewStudy]) -> set[str]:
 
 def create_studies(studies: list[NewStudy], *, run, now, publish: bool) -> list[UpsertResult]:
     """Create every study's trial with its relations; the caller holds the transaction."""
-    orgs, conditions = _organizations(studies), _conditions(studies)
+    orgs = _organizations(studies)
+    conditions = condition_rows([c for s in studies for c in s.parsed.conditions or ()])
     for study in studies:
         study.trial = _trial(study, orgs, now, publish)
         _build_rows(study)
@@ -98,15 +98,13 @@ def create_studies(studies: list[NewStudy], *, run, now, publish: bool) -> list[
         )
         for trial in trials:
             trial.pk = ids[trial.nct_id]
-    _links(studies, orgs, _phases(studies), conditions)
+    phases = phase_rows([code for s in studies for code in s.parsed.phases or ()])
+    _links(studies, orgs, phases, conditions)
     _insert_rows(studies, run, now)
     for study in studies:
         if study.raw.get("resultsSection"):  # rare; stored by the one results writer
             sync_results(study.trial, study.parsed, None, study.raw, False)
-    if connection.vendor == "postgresql":
-        Trial.objects.filter(pk__in=[t.pk for t in trials]).update(
-            search_vector=SearchVector("search_text", config="english")
-        )
+    refresh_search_vectors(t.pk for t in trials)
     return [_result(s) for s in studies]
 
 
@@ -127,10 +125,7 @@ def _trial(study: NewStudy, orgs: dict, now, publish: bool) -> Trial:
     else:
         trial.state = State.DRAFT
     for name, value in parsed.fields.items():
-        if name == "lead_sponsor":
-            trial.lead_sponsor = orgs[value.name] if value else None
-        else:
-            _assign(trial, name, value)
+        assign(trial, name, value, orgs)
     trial.raw_json, trial.raw_hash = study.raw, study.digest
     trial.last_imported_at = trial.last_checked_at = now
     trial.off_topic_reason = study.off_topic
@@ -139,54 +134,9 @@ def _trial(study: NewStudy, orgs: dict, now, publish: bool) -> Trial:
 
 def _organizations(studies: list[NewStudy]) -> dict[str, Organization]:
     """Every lead sponsor and collaborator of the page, created where missing."""
-    wanted = {}
-    for s in studies:
-        lead = s.parsed.fields.get("lead_sponsor")
-        for org in ([lead] if lead else []) + list(s.parsed.collaborators or ()):
-            if org.agency_class or org.name not in wanted:
-                wanted[org.name] = org
-    rows = {o.name: o for o in Organization.objects.filter(name__in=list(wanted))}
-    missing = [
-        build(Organization, name=o.name, agency_class=o.agency_class)
-        for o in wanted.values()
-        if o.name not in rows
-    ]
-    Organization.objects.bulk_create(missing, batch_size=BATCH)
-    stale = []
-    for org in wanted.values():
-        row = rows.get(org.name)
-        if row is not None and org.agency_class and row.agency_class != org.agency_class:
-            row.agency_class = org.agency_class
-            stale.append(row)
-    Organization.objects.bulk_update(stale, ["agency_class"], batch_size=BATCH)
-    return {o.name: o for o in Organization.objects.filter(name__in=list(wanted))}
-
-
-def _conditions(studies: list[NewStudy]) -> dict[str, Condition]:
-    wanted = {c.name: c for s in studies for c in s.parsed.conditions or ()}
-    rows = {c.name: c for c in Condition.objects.filter(name__in=list(wanted))}
-    Condition.objects.bulk_create(
-        [
-            build(Condition, name=c.name, mesh_term=c.mesh_term, mesh_id=c.mesh_id)
-            for c in wanted.values()
-            if c.name not in rows
-        ],
-        batch_size=BATCH,
-    )
-    # Editors' MeSH choices win; the registry only fills a blank.
-    blank = [r for r in rows.values() if not r.mesh_term and wanted[r.name].mesh_term]
-    for row in blank:
-        row.mesh_term, row.mesh_id = wanted[row.name].mesh_term, wanted[row.name].mesh_id
-    Condition.objects.bulk_update(blank, ["mesh_term", "mesh_id"], batch_size=BATCH)
-    return {c.name: c for c in Condition.objects.filter(name__in=list(wanted))}
-
-
-def _phases(studies: list[NewStudy]) -> dict[str, Phase]:
-    codes = {code for s in studies for code in s.parsed.phases or ()}
-    rows = {p.code: p for p in Phase.objects.filter(code__in=codes)}
-    for code in codes - set(rows):
-        rows[code] = unknown_phase(code)
-    return rows
+    leads = [s.parsed.fields.get("lead_sponsor") for s in studies]
+    collaborators = [o for s in studies for o in s.parsed.collaborators or ()]
+    return organizations([o for o in leads if o] + collaborators)
 
 
 def _build_rows(study: NewStudy) -> None:
@@ -241,14 +191,7 @@ def _links(studies: list[NewStudy], orgs: dict, phases: dict, conditions: dict) 
         links[Trial.phases] += [(pk, phases[c].pk) for c in p.phases or ()]
         links[Trial.conditions] += [(pk, conditions[c.name].pk) for c in p.conditions or ()]
         links[Trial.collaborators] += [(pk, orgs[o.name].pk) for o in p.collaborators or ()]
-    for relation, pairs in links.items():
-        through = relation.through
-        own, other = relation.field.m2m_field_name(), relation.field.m2m_reverse_field_name()
-        through.objects.bulk_create(
-            [through(**{f"{own}_id": pk, f"{other}_id": ok}) for pk, ok in pairs],
-            batch_size=BATCH,
-            ignore_conflicts=True,
-        )
+    insert_links(links)
 
 
 def _insert_rows(studies: list[NewStudy], run, now) -> None:
@@ -265,34 +208,6 @@ def _insert_rows(studies: list[NewStudy], run, now) -> None:
         default_change_reason=change_reason(run),
         default_date=now,
     )
-    _interventions(studies, arms)
-
-
-def _interventions(studies: list[NewStudy], arms: list[Arm]) -> None:
     if arms and arms[0].pk is None:
         arms = list(Arm.objects.filter(trial__in=[s.trial for s in studies]))
-    by_label = {(a.trial_id, a.label.casefold()): a for a in arms}
-    items = [item for s in studies for item, _ in s.interventions]
-    labels = [
-        [(s.trial.pk, label.casefold()) for label in labels]
-        for s in studies
-        for _, labels in s.interventions
-    ]
-    Intervention.objects.bulk_create(items, batch_size=BATCH)
-    if items and items[0].pk is None:
-        stored = list(
-            Intervention.objects.filter(trial__in=[s.trial for s in studies]).order_by("pk")
-        )
-        for item, row in zip(items, stored, strict=True):
-            item.pk = row.pk
-    through = Intervention.arms.through
-    Intervention.arms.through.objects.bulk_create(
-        [
-            through(intervention_id=item.pk, arm_id=by_label[key].pk)
-            for item, keys in zip(items, labels, strict=True)
-            for key in dict.fromkeys(keys)
-            if key in by_label
-        ],
-        batch_size=BATCH,
-        ignore_conflicts=True,
-    )
+    insert_interventions([i for s in studies for i in s.interventions], arms)

@@ -4,7 +4,6 @@ writer of new studies (trials.ctgov.bulk_create).
 """
 
 import logging
-from dataclasses import asdict
 from functools import cache
 
 from django.db import models
@@ -52,14 +51,7 @@ def identifier_rows(
 ) -> list[TrialIdentifier]:
     """The registry's identifiers, but those whose (kind, value) is in `skip`."""
     return [
-        build(
-            TrialIdentifier,
-            trial=trial,
-            kind=i.kind,
-            value=i.value,
-            description=i.description,
-            record_source=RecordSource.REGISTRY,
-        )
+        build(TrialIdentifier, trial=trial, record_source=RecordSource.REGISTRY, **fields_of(i))
         for i in identifiers
         if (i.kind, i.value) not in skip
     ]
@@ -67,21 +59,13 @@ def identifier_rows(
 
 def site_rows(trial: Trial, sites: tuple[SiteData, ...]) -> list[Site]:
     return [
-        build(Site, trial=trial, record_source=RecordSource.REGISTRY, **asdict(d)) for d in sites
+        build(Site, trial=trial, record_source=RecordSource.REGISTRY, **fields_of(d)) for d in sites
     ]
 
 
 def outcome_rows(trial: Trial, outcomes: tuple[OutcomeData, ...]) -> list[OutcomeMeasure]:
     return [
-        build(
-            OutcomeMeasure,
-            trial=trial,
-            order=order,
-            kind=o.kind,
-            measure=o.measure,
-            description=o.description,
-            time_frame=o.time_frame,
-        )
+        build(OutcomeMeasure, trial=trial, order=order, **fields_of(o))
         for order, o in enumerate(outcomes)
     ]
 
@@ -106,11 +90,9 @@ def arm_rows(trial: Trial, arms: tuple[ArmData, ...], skip=frozenset()) -> list[
             Arm,
             trial=trial,
             order=order,
-            label=a.label,
-            arm_type=a.arm_type,
-            description=a.description,
-            **dose_fields(a.dose),
             record_source=RecordSource.REGISTRY,
+            **fields_of(a, ("dose",)),
+            **dose_fields(a.dose),
         )
         for order, a in enumerate(arms)
         if a.label.casefold() not in skip
@@ -127,9 +109,7 @@ def intervention_rows(
             build(
                 Intervention,
                 trial=trial,
-                name=i.name,
-                intervention_type=i.intervention_type,
-                description=i.description,
+                **fields_of(i, ("other_names", "arm_labels")),
                 other_names=list(i.other_names),
             ),
             [

@@ -1,6 +1,6 @@
 """Writing one page of studies: unchanged ones stamped in one UPDATE, new ones created in
-bulk, changed ones (and any the bulk path cannot take) upserted one by one, each in a
-savepoint so a bad study is refused alone and leaves no half trial.
+bulk, changed ones updated in bulk, and any the bulk paths cannot take upserted one by
+one, each in a savepoint so a bad study is refused alone and leaves no half trial.
 """
 
 import logging
@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from trials.ctgov.bulk_create import create_studies, known_aliases, prepare
+from trials.ctgov.bulk_update import compare_page, update_studies
 from trials.ctgov.parse import ParseError, raw_json_text, raw_text_hash, study_nct_id
 from trials.ctgov.refusals import refuse
 from trials.ctgov.schema import strip_nul
@@ -27,19 +28,21 @@ class SortedPage:
     """A page's studies by what must be written for them."""
 
     unchanged: list[str] = field(default_factory=list)
-    changed: list[tuple[str, dict]] = field(default_factory=list)
-    new: list[tuple[str, dict, str]] = field(default_factory=list)  # with the hash
+    changed: list[tuple[str, dict, str]] = field(default_factory=list)  # with the hash
+    new: list[tuple[str, dict, str]] = field(default_factory=list)
 
 
 def import_page(studies: Iterable[dict], options, summary, run, now, seen) -> None:
     """Write one page; its trials' facet rows are refreshed once, in bulk, at its end."""
     page = sort_page(studies, options, summary, seen)
     if page.changed or page.new:
-        # One transaction per page (a savepoint per study inside): far fewer commits.
+        # One transaction per page (a savepoint per bulk write and per study upserted
+        # alone inside): far fewer commits.
         with transaction.atomic(), _facet_batch(options.dry_run) as touched:
-            changed = page.changed
-            changed += _create_new(page.new, summary, run, now, touched) if page.new else []
-            for nct_id, raw in changed:
+            rest = _create_new(page.new, summary, run, now, touched) if page.new else []
+            if page.changed:
+                rest = _update_changed(page.changed, options, summary, run, now, touched) + rest
+            for nct_id, raw in rest:
                 _upsert_one(nct_id, raw, options, summary, run, now, touched)
     summary.imported.update(page.unchanged)
     if page.unchanged and not options.dry_run:
@@ -62,7 +65,7 @@ def sort_page(studies: Iterable[dict], options, summary, seen) -> SortedPage:
             summary.unchanged += 1
             page.unchanged.append(nct_id)
         elif nct_id in known or options.dry_run:
-            page.changed.append((nct_id, raw))
+            page.changed.append((nct_id, raw, digest))
         else:
             page.new.append((nct_id, raw, digest))
     return page
@@ -125,6 +128,29 @@ def _create_new(new: list[tuple[str, dict, str]], summary, run, now, touched: se
     for result in results:
         _count(summary, result)
         touched.add(result.trial_id)  # bulk inserts send no signals
+    return rest
+
+
+def _update_changed(changed: list, options, summary, run, now, touched: set[int]) -> list:
+    """Update the page's changed studies in bulk; return those to import one by one instead."""
+    pairs = [(nct_id, raw) for nct_id, raw, _ in changed]
+    if options.dry_run:  # the per-study path rolls each back and reports exact changes
+        return pairs
+    studies, rest, orgs = compare_page(changed, now)
+    if not studies:
+        return rest
+    try:
+        with transaction.atomic():
+            results = update_studies(studies, orgs, run=run, now=now, force=options.force)
+    except Exception as exc:  # a study the database refuses, or a bug: one at a time
+        if not isinstance(exc, DatabaseError | ValueError):
+            logger.exception("bulk update of %s studies failed", len(studies))
+        summary.log.append(f"bulk update of {len(studies)} studies failed ({exc}); one by one")
+        return pairs
+    for result in results:
+        _count(summary, result)
+        if result.outcome != UNCHANGED:  # bulk writes send no signals
+            touched.add(result.trial_id)
     return rest
 
 

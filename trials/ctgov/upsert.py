@@ -126,22 +126,18 @@ def _upsert(
     created = trial is None
     if created:
         trial = _new_trial(parsed, now, publish, off_topic)
-    # Results are rewritten only when their part of the record changed; that needs
-    # the previous record, trusted only if this parser version stored it.
-    old_raw = None
-    if not created and trial.raw_hash and trial.raw_hash == raw_hash(trial.raw_json):
-        old_raw = trial.raw_json
-    # Stored by an older parser: fields it did not read are filled in without a change entry.
-    upgrading = not created and bool(trial.raw_hash) and old_raw is None
-    changes, locks_seen, filled = _apply_fields(trial, parsed, created, now, upgrading)
+    old_raw = None if created else previous_record(trial)
+    changes, locks_seen, filled = apply_fields(
+        trial, parsed, created, now, upgrading(trial, old_raw)
+    )
     if trial.nct_id != parsed.nct_id:
         # Found under a former id: the registry's canonical id takes over.
         changes.append(FieldChange("nct_id", trial.nct_id or "", parsed.nct_id))
         trial.nct_id = parsed.nct_id
-    _save(trial, raw, digest, now, off_topic, run, created or filled or _applied(changes))
+    _save(trial, raw, digest, now, off_topic, run, created or filled or applied(changes))
     changes += sync_relations(trial, parsed)
     changes += sync_results(trial, parsed, old_raw, raw, force)
-    if created or _applied(changes):
+    if created or applied(changes):
         trial.refresh_search()
     if locks_seen:
         type(locks_seen[0]).objects.bulk_update(
@@ -153,12 +149,26 @@ def _upsert(
             parsed.nct_id, CREATED, trial.pk, warnings=parsed.warnings, off_topic=held
         )
     _log_changes(trial, run, changes)
-    outcome = UPDATED if _applied(changes) else UNCHANGED
+    outcome = UPDATED if applied(changes) else UNCHANGED
     return UpsertResult(parsed.nct_id, outcome, trial.pk, changes, parsed.warnings)
 
 
-def _applied(changes: list[FieldChange]) -> bool:
+def applied(changes: list[FieldChange]) -> bool:
     return any(c.applied for c in changes)
+
+
+def previous_record(trial: Trial) -> dict | None:
+    """The stored record, trusted only if this parser version stored it: results are
+    rewritten only when their part of the record changed."""
+    if trial.raw_hash and trial.raw_hash == raw_hash(trial.raw_json):
+        return trial.raw_json
+    return None
+
+
+def upgrading(trial: Trial, old_raw: dict | None) -> bool:
+    """Stored by an older parser (its record untrusted): fields it did not read are filled
+    in without a change entry."""
+    return bool(trial.raw_hash) and old_raw is None
 
 
 def _new_trial(parsed: ParsedStudy, now, publish: bool, off_topic: str) -> Trial:
@@ -174,10 +184,7 @@ def _new_trial(parsed: ParsedStudy, now, publish: bool, off_topic: str) -> Trial
 
 def _save(trial: Trial, raw: dict, digest: str, now, off_topic: str, run, fields_moved: bool):
     """Store the record on the trial: a full save (and history row) only if a field moved."""
-    trial.raw_json, trial.raw_hash = raw, digest
-    trial.last_imported_at = trial.last_checked_at = now
-    trial.missing_from_registry_since = None
-    trial.off_topic_reason = off_topic
+    stamp(trial, raw, digest, now, off_topic)
     if fields_moved:
         trial._change_reason = change_reason(run)
         trial.save()
@@ -193,8 +200,17 @@ def _save(trial: Trial, raw: dict, digest: str, now, off_topic: str, run, fields
     )
 
 
-def _log_changes(trial: Trial, run, changes: list[FieldChange]) -> None:
-    TrialChange.objects.bulk_create(
+def stamp(trial: Trial, raw: dict, digest: str, now, off_topic: str) -> None:
+    """Put the record and the import's bookkeeping on the trial (unsaved)."""
+    trial.raw_json, trial.raw_hash = raw, digest
+    trial.last_imported_at = trial.last_checked_at = now
+    trial.missing_from_registry_since = None
+    trial.off_topic_reason = off_topic
+
+
+def change_rows(trial: Trial, run, changes: list[FieldChange]) -> list[TrialChange]:
+    """The change log's rows for one trial (significant ones put it in the review queue)."""
+    return [
         TrialChange(
             trial=trial,
             run=run,
@@ -205,11 +221,16 @@ def _log_changes(trial: Trial, run, changes: list[FieldChange]) -> None:
             significant=c.field in Trial.SIGNIFICANT_FIELDS,
         )
         for c in changes
-    )
+    ]
 
 
-def _apply_fields(trial: Trial, parsed: ParsedStudy, created: bool, now, upgrading=False):
-    """Set the registry's scalar fields, honouring locks.
+def _log_changes(trial: Trial, run, changes: list[FieldChange]) -> None:
+    TrialChange.objects.bulk_create(change_rows(trial, run, changes))
+
+
+def apply_fields(trial: Trial, parsed: ParsedStudy, created: bool, now, upgrading=False, orgs=None):
+    """Set the registry's scalar fields, honouring locks (prefetched ones are read as such);
+    a lead sponsor comes from `orgs` (trials.ctgov.relations.PageOrganizations) if given.
 
     Returns (changes, locks to save, whether a field was filled in without a change entry).
     """
@@ -228,7 +249,7 @@ def _apply_fields(trial: Trial, parsed: ParsedStudy, created: bool, now, upgradi
             continue
         if old_text == new_text:
             continue
-        _assign(trial, name, value)
+        assign(trial, name, value, orgs)
         if upgrading and _only_newly_read(trial, name, old_text, value):
             filled = True
             continue
@@ -247,9 +268,13 @@ def _only_newly_read(trial: Trial, name: str, old_text: str, value: Any) -> bool
     return False
 
 
-def _assign(trial: Trial, name: str, value: Any) -> None:
+def assign(trial: Trial, name: str, value: Any, orgs=None) -> None:
+    """Set one parsed field on the trial (a date with its precision and type)."""
     if name == "lead_sponsor":
-        trial.lead_sponsor = organizations([value])[value.name] if value else None
+        if value is None:
+            trial.lead_sponsor = None
+        else:
+            trial.lead_sponsor = (organizations([value]) if orgs is None else orgs)[value.name]
     elif isinstance(value, PartialDate):
         setattr(trial, name, value.date)
         if name in PRECISE_DATES:
