@@ -7,6 +7,8 @@ Phase, condition and country read the facet rows (TrialFacetValue), the same row
 the facet counts read, so a count and the list it links to always agree.
 """
 
+import re
+
 import django_filters
 import pycountry
 from django import forms
@@ -49,6 +51,8 @@ SORT_KEYS = {
 }
 
 
+# ASCII digits only: str.isdigit() also accepts "²" and "①", which int() refuses.
+DIGITS = re.compile(r"[0-9]+")
 # PostgreSQL refuses NUL in text; other control characters are never meant.
 # (config.middleware refuses them for every URL first; these keep the form honest.)
 NO_CONTROL_CHARACTERS = RegexValidator(

@@ -86,10 +86,18 @@ def test_cursor_pages_walk_the_whole_list_once(client, db):
 
 @pytest.mark.parametrize(
     "query, parameter",
-    [("page_size=1001", "page_size"), ("page_size=0", "page_size"), ("cursor=xyz", "cursor")],
+    [
+        ("page_size=1001", "page_size"),
+        ("page_size=0", "page_size"),
+        ("cursor=xyz", "cursor"),
+        # Digits to str.isdigit(), not to int(): found by the fuzzer on the estimates list.
+        ("page_size=%C2%B2", "page_size"),
+        ("cursor=cMKy", "cursor"),  # "p²"
+    ],
 )
-def test_bad_paging_is_a_400_naming_the_parameter(client, db, query, parameter):
-    response = client.get(f"/api/v1/trials/?{query}")
+@pytest.mark.parametrize("endpoint", ["trials", "estimates"])
+def test_bad_paging_is_a_400_naming_the_parameter(client, db, endpoint, query, parameter):
+    response = client.get(f"/api/v1/{endpoint}/?{query}")
     assert response.status_code == 400
     assert [p["name"] for p in response.json()["invalid_params"]] == [parameter]
 

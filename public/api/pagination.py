@@ -14,6 +14,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 from public.api.http import BadParameter
+from public.filters import DIGITS
 from trials.datacache import versioned
 
 API_PAGE_SIZE = 100
@@ -29,7 +30,7 @@ def decode_cursor(raw: str) -> int:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
-    if not (text.startswith("p") and text[1:].isdigit()):
+    if not (text.startswith("p") and DIGITS.fullmatch(text[1:])):
         raise BadParameter("cursor", "Not a cursor this API gave out; follow the next link.")
     return int(text[1:])
 
@@ -38,7 +39,7 @@ def page_size_from(params) -> int:
     raw = params.get("page_size", "").strip()
     if not raw:
         return API_PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= API_MAX_PAGE_SIZE:
+    if not DIGITS.fullmatch(raw) or not 1 <= int(raw) <= API_MAX_PAGE_SIZE:
         raise BadParameter("page_size", f"Give a whole number from 1 to {API_MAX_PAGE_SIZE}.")
     return int(raw)
 

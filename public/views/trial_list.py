@@ -5,8 +5,6 @@ the last page answers 404 with a link to the last page (not a silent redirect, s
 shared link that went stale says so).
 """
 
-import re
-
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_safe
 from public import exports, keyset
 from public.filters import (
     DEFAULT_SORT,
+    DIGITS,
     HAS_RESULTS_CHOICES,
     PHASE_CHOICES,
     SORT_CHOICES,
@@ -32,8 +31,6 @@ DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 FORMATS = ("", "html", "csv", "json")
 NOT_FILTERS = {"sort", "page", "page_size", "format", "after"}
-# ASCII digits only: str.isdigit() also accepts "²" and "①", which int() refuses.
-DIGITS = re.compile(r"[0-9]+")
 
 
 def _positive_int(params, name, default, maximum=None):
