@@ -1,0 +1,31 @@
+"""Issue 13: a trial page costs at most 8 queries, however much the registry posted.
+Each real sample study with results (flow, baseline, outcomes, analyses, adverse
+events) renders its page and its API detail within that, on a cold cache."""
+
+import pytest
+from django.core.cache import cache
+
+from tests.ctgov_studies import run_import
+from tests.test_flow_baseline_fidelity import result_studies
+
+pytestmark = pytest.mark.django_db
+
+STUDIES = result_studies()
+
+
+@pytest.fixture(autouse=True)
+def samples_are_public(settings):
+    """The samples are not MDMA studies: the topic guard would keep them as drafts."""
+    settings.CTGOV_TOPIC_TERMS = []
+
+
+@pytest.mark.parametrize(("path", "nct_id"), STUDIES, ids=[nct_id for _, nct_id in STUDIES])
+def test_a_trial_with_posted_results_costs_at_most_8_queries(
+    client, django_assert_max_num_queries, path, nct_id
+):
+    run_import("--from-file", path)
+    for url in (f"/trials/{nct_id}/", f"/api/v1/trials/{nct_id}/"):
+        client.get(url)  # the process's one-off work (the database's features)
+        cache.clear()  # the data version and syntheses too: a first visit
+        with django_assert_max_num_queries(8):
+            assert client.get(url).status_code == 200
