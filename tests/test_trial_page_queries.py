@@ -2,10 +2,13 @@
 Each real sample study with results (flow, baseline, outcomes, analyses, adverse
 events) renders its page and its API detail within that, on a cold cache."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 
 from tests.ctgov_studies import run_import
+from tests.factories import make_trial
 from tests.test_flow_baseline_fidelity import result_studies
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +32,18 @@ def test_a_trial_with_posted_results_costs_at_most_8_queries(
         cache.clear()  # the data version and syntheses too: a first visit
         with django_assert_max_num_queries(8):
             assert client.get(url).status_code == 200
+
+
+def test_each_arm_lists_the_interventions_linked_to_it_even_another_trials(client, db):
+    trial = make_trial(doses=(75, 125), interventions=("MDMA", "Placebo"))
+    other = make_trial(interventions=("Sertraline",))
+    low, high = trial.arms.order_by("order")
+    low.interventions.set(trial.interventions.filter(name="Placebo"))
+    high.interventions.set([trial.interventions.get(name="MDMA")])
+    cells = re.findall(r"<td>([^<>]*)</td></tr>", client.get(trial.get_absolute_url()).text)
+    assert cells == ["Placebo", "MDMA"]
+    arms = client.get(f"/api/v1/trials/{trial.url_key}/").json()["arms"]
+    assert [arm["interventions"] for arm in arms] == [["Placebo"], ["MDMA"]]
+    # The admin can link an arm to any intervention; the page still lists it.
+    high.interventions.add(other.interventions.get())
+    assert "MDMA; Sertraline" in client.get(trial.get_absolute_url()).text

@@ -29,30 +29,12 @@ from django.db.models import (
     TextField,
     Value,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Cast, JSONObject, RowNumber
 
 from evidence.models import Publication, SafetyFinding
-from trials.models import (
-    AdverseEvent,
-    AdverseEventCount,
-    AdverseEventGroup,
-    Arm,
-    BaselineDenominator,
-    BaselineGroup,
-    BaselineMeasure,
-    BaselineValue,
-    FlowCount,
-    FlowGroup,
-    FlowPeriod,
-    FlowStep,
-    Intervention,
-    ResultAnalysis,
-    ResultGroup,
-    ResultMeasurement,
-    ResultOutcome,
-    Trial,
-)
+from trials import models as registry
 from trials.related_lists import attach_related_lists, has_rows, prefetch_present
 
 
@@ -66,35 +48,35 @@ class Rows(NamedTuple):
 
 
 FLOW_ROWS = (
-    Rows(FlowGroup, "flow", "flow__trial"),
-    Rows(FlowPeriod, "flow", "flow__trial"),
-    Rows(FlowStep, "period", "period__flow__trial"),
-    Rows(FlowCount, "step", "step__period__flow__trial"),
+    Rows(registry.FlowGroup, "flow", "flow__trial"),
+    Rows(registry.FlowPeriod, "flow", "flow__trial"),
+    Rows(registry.FlowStep, "period", "period__flow__trial"),
+    Rows(registry.FlowCount, "step", "step__period__flow__trial"),
 )
 BASELINE_ROWS = (
-    Rows(BaselineGroup, "baseline", "baseline__trial"),
-    Rows(BaselineMeasure, "baseline", "baseline__trial"),
-    Rows(BaselineDenominator, "baseline", "baseline__trial"),
-    Rows(BaselineValue, "measure", "measure__baseline__trial"),
+    Rows(registry.BaselineGroup, "baseline", "baseline__trial"),
+    Rows(registry.BaselineMeasure, "baseline", "baseline__trial"),
+    Rows(registry.BaselineDenominator, "baseline", "baseline__trial"),
+    Rows(registry.BaselineValue, "measure", "measure__baseline__trial"),
 )
 # Keyed by the trial's relation: its has_<name> flag says whether to read these kinds.
 TRIAL_ROWS = {
     "result_outcomes": (
-        Rows(ResultOutcome, "trial", "trial"),
-        Rows(ResultGroup, "outcome", "outcome__trial"),
-        Rows(ResultMeasurement, "outcome", "outcome__trial"),
-        Rows(ResultAnalysis, "outcome", "outcome__trial"),
+        Rows(registry.ResultOutcome, "trial", "trial"),
+        Rows(registry.ResultGroup, "outcome", "outcome__trial"),
+        Rows(registry.ResultMeasurement, "outcome", "outcome__trial"),
+        Rows(registry.ResultAnalysis, "outcome", "outcome__trial"),
     ),
-    "adverse_event_groups": (Rows(AdverseEventGroup, "trial", "trial"),),
+    "adverse_event_groups": (Rows(registry.AdverseEventGroup, "trial", "trial"),),
     "adverse_events": (
-        Rows(AdverseEvent, "trial", "trial"),
-        Rows(AdverseEventCount, "event", "event__trial"),
+        Rows(registry.AdverseEvent, "trial", "trial"),
+        Rows(registry.AdverseEventCount, "event", "event__trial"),
     ),
-    "arms": (Rows(Arm, "trial", "trial"),),
-    "interventions": (Rows(Intervention, "trial", "trial"),),
+    "arms": (Rows(registry.Arm, "trial", "trial"),),
+    "interventions": (Rows(registry.Intervention, "trial", "trial"),),
 }
 # Which intervention each arm gives: read with the interventions, cached as arm.interventions.
-ARM_LINKS = Rows(Intervention.arms.through, "arm", "arm__trial")
+ARM_LINKS = Rows(registry.Intervention.arms.through, "arm", "arm__trial")
 # Read when the trial has one: the page selects its flow and baseline with the trial.
 ONE_TO_ONE_ROWS = {"participant_flow": FLOW_ROWS, "baseline": BASELINE_ROWS}
 # Stands for the trial's id in the SQL compiled once per set of kinds (no real id is negative).
@@ -205,15 +187,21 @@ def _cache_children(kind: Rows, children: list, loaded: dict) -> None:
 
 
 def _cache_arm_interventions(links: list, loaded: dict) -> None:
-    # An arm's interventions are its trial's (the import and the admin link no others), in
-    # the trial's order, which is the one a prefetch of arm.interventions gives.
+    """Each arm's interventions, picked from the trial's own in the trial's order, which
+    is the order a prefetch of arm.interventions gives."""
+    arms = list(loaded.get(registry.Arm, {}).values())
+    interventions = loaded.get(registry.Intervention, {})
+    if any(link.intervention_id not in interventions for link in links):
+        # The admin can link an arm to another trial's intervention: read those the usual way.
+        prefetch_related_objects(arms, "interventions")
+        return
     given: dict[int, set] = {}
     for link in links:
         given.setdefault(link.arm_id, set()).add(link.intervention_id)
-    interventions = list(loaded.get(Intervention, {}).values())
-    for arm in loaded.get(Arm, {}).values():
+    for arm in arms:
         ids = given.get(arm.pk, set())
-        _cache_list(arm, "interventions", Intervention, [i for i in interventions if i.pk in ids])
+        rows = [i for pk, i in interventions.items() if pk in ids]
+        _cache_list(arm, "interventions", registry.Intervention, rows)
 
 
 def _kinds(trial, sections) -> list[Rows]:
@@ -226,7 +214,7 @@ def _kinds(trial, sections) -> list[Rows]:
             kinds += TRIAL_ROWS[name]
         else:
             _cache_list(trial, name, TRIAL_ROWS[name][0].model, [])
-    if Rows(Arm, "trial", "trial") in kinds:
+    if Rows(registry.Arm, "trial", "trial") in kinds:
         kinds.append(ARM_LINKS)
     return kinds
 
@@ -286,7 +274,7 @@ def trial_with_sections(sections, prefetches: dict):
     sections it has rows in: the one query-building function of the page and the API."""
     flagged = [name for name in sections if name in TRIAL_ROWS]
     return (
-        Trial.objects.publicly_addressable()
+        registry.Trial.objects.publicly_addressable()
         .select_related("lead_sponsor")
         .annotate(**has_rows([*flagged, *prefetches]))
     )
