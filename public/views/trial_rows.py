@@ -59,6 +59,7 @@ BASELINE_ROWS = (
     Rows(registry.BaselineDenominator, "baseline", "baseline__trial"),
     Rows(registry.BaselineValue, "measure", "measure__baseline__trial"),
 )
+ARMS = Rows(registry.Arm, "trial", "trial")
 # Keyed by the trial's relation: its has_<name> flag says whether to read these kinds.
 TRIAL_ROWS = {
     "result_outcomes": (
@@ -72,7 +73,7 @@ TRIAL_ROWS = {
         Rows(registry.AdverseEvent, "trial", "trial"),
         Rows(registry.AdverseEventCount, "event", "event__trial"),
     ),
-    "arms": (Rows(registry.Arm, "trial", "trial"),),
+    "arms": (ARMS,),
     "interventions": (Rows(registry.Intervention, "trial", "trial"),),
 }
 # Which intervention each arm gives: read with the interventions, cached as arm.interventions.
@@ -102,6 +103,10 @@ def _json_field(field):
     return F(field.attname)
 
 
+def _ranked_by(name: str):
+    return F(name[1:]).desc() if name.startswith("-") else F(name)
+
+
 def _select(kind: Rows):
     model = kind.model
     ordering = [*model._meta.ordering, "pk"]
@@ -110,7 +115,7 @@ def _select(kind: Rows):
         .order_by()
         .values(
             row_model=Value(model._meta.label_lower, output_field=CharField()),
-            row_rank=Window(RowNumber(), order_by=[F(name) for name in ordering]),
+            row_rank=Window(RowNumber(), order_by=[_ranked_by(name) for name in ordering]),
             row_json=JSONObject(**{f.attname: _json_field(f) for f in model._meta.concrete_fields}),
         )
     )
@@ -214,7 +219,7 @@ def _kinds(trial, sections) -> list[Rows]:
             kinds += TRIAL_ROWS[name]
         else:
             _cache_list(trial, name, TRIAL_ROWS[name][0].model, [])
-    if Rows(registry.Arm, "trial", "trial") in kinds:
+    if ARMS in kinds:
         kinds.append(ARM_LINKS)
     return kinds
 
