@@ -22,8 +22,8 @@ from public.api.trial_serializers import (
     SiteSerializer,
     TrialSummarySerializer,
 )
-from public.views.trial_rows import EVIDENCE_PREFETCHES, trial_with_sections
 from public.views.trial_rows import load_sections as load_trial_sections
+from public.views.trial_rows import trial_with_sections
 from trials.changes import public_changes
 from trials.models import Site, Trial
 
@@ -54,11 +54,17 @@ def trial_list_queryset(trials):
     )
 
 
-# The results and design the API gives, read in one query (public.views.trial_rows).
-SECTIONS = ("result_outcomes", "adverse_event_groups", "arms", "interventions")
-# The evidence about the trial, prefetched only when it has some (prefetch_present).
+# The results, design and evidence the API gives, read in one query (public.views.trial_rows).
+SECTIONS = (
+    "result_outcomes",
+    "adverse_event_groups",
+    "arms",
+    "interventions",
+    "publications",
+    "safety_findings",
+)
+# Prefetched only when the trial has some (prefetch_present): a milestone lists its trials.
 PREFETCHES = {
-    **EVIDENCE_PREFETCHES,
     "milestones": Prefetch(
         "milestones",
         queryset=RegulatoryMilestone.objects.published().prefetch_related(

@@ -5,12 +5,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from evidence.models import EffectEstimate, RegulatoryMilestone
+from evidence.models import EffectEstimate
 from evidence.synthesis_summary import trial_syntheses
 from public.pagecache import versioned_page
 from public.views.public import freshness, withdrawn_response
 from public.views.trial_flow import baseline_table, flow_table
-from public.views.trial_rows import EVIDENCE_PREFETCHES, load_sections, trial_with_sections
+from public.views.trial_rows import load_sections, trial_with_sections
 from trials.ae_tables import adverse_event_section
 from trials.changes import public_changes
 from trials.registry_labels import measure_label, outcome_type_label
@@ -73,7 +73,7 @@ def results_table(outcome) -> dict:
     }
 
 
-# The page's posted results and design, read in one query (public.views.trial_rows).
+# The page's posted results, design and evidence, read in one query (public.views.trial_rows).
 SECTIONS = (
     "participant_flow",
     "baseline",
@@ -82,11 +82,12 @@ SECTIONS = (
     "adverse_events",
     "arms",
     "interventions",
+    "publications",
+    "milestones",
+    "safety_findings",
 )
-# The evidence about the trial, prefetched only when it has some (prefetch_present).
+# Prefetched only when the trial has some (prefetch_present).
 PREFETCHES = {
-    **EVIDENCE_PREFETCHES,
-    "milestones": Prefetch("milestones", queryset=RegulatoryMilestone.objects.published()),
     "effect_estimates": Prefetch(
         "effect_estimates",
         queryset=EffectEstimate.objects.public_evidence().select_related("source_publication"),

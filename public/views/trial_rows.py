@@ -12,6 +12,7 @@ serializers read them without a query whatever the size of the study.
 """
 
 import json
+from datetime import UTC
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -20,6 +21,8 @@ from django.db import connections
 from django.db.models import (
     BooleanField,
     CharField,
+    DateField,
+    DateTimeField,
     DecimalField,
     F,
     FloatField,
@@ -32,19 +35,30 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Cast, JSONObject, RowNumber
+from django.utils import timezone
 
-from evidence.models import Publication, SafetyFinding
+from evidence.models import Publication, RegulatoryMilestone, SafetyFinding
 from trials import models as registry
 from trials.related_lists import attach_related_lists, has_rows, prefetch_present
 
 
 class Rows(NamedTuple):
     """One kind of row: its model, its foreign key to the row whose list it is in, and the
-    lookup from it to its trial. A kind comes after the kind it is listed under."""
+    lookup from it to its trial. A kind comes after the kind it is listed under.
+
+    Rows the trial lists through a many-to-many relation have no parent: they are
+    cached as ``trial.<relation>``, and only those the manager method ``shown`` picks.
+    """
 
     model: type
     parent: str
     trial: str
+    relation: str = ""
+    shown: str = ""
+
+
+def _evidence(model, relation: str) -> tuple:
+    return (Rows(model, "", "trials", relation=relation, shown="published"),)
 
 
 FLOW_ROWS = (
@@ -75,7 +89,12 @@ TRIAL_ROWS = {
     ),
     "arms": (ARMS,),
     "interventions": (Rows(registry.Intervention, "trial", "trial"),),
+    "publications": _evidence(Publication, "publications"),
+    "milestones": _evidence(RegulatoryMilestone, "milestones"),
+    "safety_findings": _evidence(SafetyFinding, "safety_findings"),
 }
+# A safety finding shows whether a published source of it is retracted.
+FINDING_PUBLICATIONS = Prefetch("publications", queryset=Publication.objects.published())
 # Which intervention each arm gives: read with the interventions, cached as arm.interventions.
 ARM_LINKS = Rows(registry.Intervention.arms.through, "arm", "arm__trial")
 # Read when the trial has one: the page selects its flow and baseline with the trial.
@@ -110,8 +129,9 @@ def _ranked_by(name: str):
 def _select(kind: Rows):
     model = kind.model
     ordering = [*model._meta.ordering, "pk"]
+    rows = getattr(model._default_manager, kind.shown or "all")()
     return (
-        model._default_manager.filter(**{kind.trial: TRIAL_ID})
+        rows.filter(**{kind.trial: TRIAL_ID})
         .order_by()
         .values(
             row_model=Value(model._meta.label_lower, output_field=CharField()),
@@ -139,9 +159,16 @@ def _converter(field):
     if isinstance(field, DecimalField):
         places = Decimal(1).scaleb(-field.decimal_places)
         return lambda text: Decimal(text).quantize(places)
-    if isinstance(field, (BooleanField, FloatField)):
+    if isinstance(field, DateTimeField):
+        # SQLite keeps UTC without its zone, as the database's own reading assumes too.
+        return lambda text: _aware(field.to_python(text))
+    if isinstance(field, (BooleanField, DateField, FloatField)):
         return field.to_python
     return None
+
+
+def _aware(moment):
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
 
 
 _CONVERTERS: dict[type, list] = {}
@@ -255,23 +282,11 @@ def load_rows(trial, sections) -> None:
         if kind is ARM_LINKS:
             _cache_arm_interventions(children, loaded)
             continue
+        if not kind.parent:
+            _cache_list(trial, kind.relation, kind.model, children)
+            continue
         _cache_children(kind, children, loaded)
         loaded[kind.model] = {child.pk: child for child in children}
-
-
-# Evidence both the page and the API show alike; each adds its own milestones and estimates.
-EVIDENCE_PREFETCHES = {
-    "publications": Prefetch(
-        "publications",
-        queryset=Publication.objects.published().order_by("-year", "first_author"),
-    ),
-    "safety_findings": Prefetch(
-        "safety_findings",
-        queryset=SafetyFinding.objects.published().prefetch_related(
-            Prefetch("publications", queryset=Publication.objects.published())
-        ),
-    ),
-}
 
 
 def trial_with_sections(sections, prefetches: dict):
@@ -286,8 +301,10 @@ def trial_with_sections(sections, prefetches: dict):
 
 
 def load_sections(trial, sections, prefetches: dict) -> None:
-    """Every section's rows: the short lists in one query, the results and design rows in
-    another, then one query per kind of evidence the trial has."""
+    """Every section's rows: the short lists in one query, the results, design and
+    evidence rows in another, then one query per other kind of row the trial has."""
     attach_related_lists(trial)
     load_rows(trial, sections)
+    if "safety_findings" in sections:
+        prefetch_related_objects(list(trial.safety_findings.all()), FINDING_PUBLICATIONS)
     prefetch_present(trial, prefetches)
