@@ -1,14 +1,15 @@
-"""A trial's posted results and design rows, read in one query, and the one
+"""A trial's posted results, design and evidence rows, read in one query, and the one
 query-building function of the trial page and the API's trial detail.
 
 A trial with full results has some fifteen kinds of rows (flow periods, steps and counts,
 baseline measures and values, outcomes, their groups, measurements and analyses,
-adverse-event terms and counts, arms, ...); prefetching them costs a round trip each.
-Here each kind is one arm of a UNION ALL whose rows carry the kind, the row's place in
-the model's own ordering (ranked by the database, so its collation decides as before)
-and the row's fields as a JSON object, as trials.related_lists does for the short lists.
-The rows land where prefetch_related would have put them, so the tables, templates and
-serializers read them without a query whatever the size of the study.
+adverse-event terms and counts, arms, ...), and a curated one publications, milestones
+and safety findings; prefetching them costs a round trip each. Here each kind is one arm
+of a UNION ALL whose rows carry the kind, the row's place in the model's own ordering
+(ranked by the database, so its collation decides as before) and the row's fields as a
+JSON object, as trials.related_lists does for the short lists. The SQL is compiled once
+per process. The rows land where prefetch_related would have put them, so the tables,
+templates and serializers read them without a query whatever the size of the study.
 """
 
 import json
