@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from rest_framework import serializers
 
-from evidence.models import EffectEstimate, Publication, RegulatoryMilestone, SafetyFinding
+from evidence.models import EffectEstimate, Publication, RegulatoryMilestone
 from public.api.evidence_serializers import (
     EstimateSerializer,
     MilestoneSerializer,
@@ -22,9 +22,10 @@ from public.api.trial_serializers import (
     SiteSerializer,
     TrialSummarySerializer,
 )
+from public.views.trial_rows import load_sections as load_trial_sections
+from public.views.trial_rows import trial_with_sections
 from trials.changes import public_changes
-from trials.models import Arm, ResultOutcome, Site, Trial
-from trials.related_lists import attach_related_lists, has_rows, prefetch_present
+from trials.models import Site, Trial
 
 # Long texts the summary never shows: left in the table, a page of 1,000 reads far less.
 SUMMARY_DEFERRED = [
@@ -53,32 +54,22 @@ def trial_list_queryset(trials):
     )
 
 
-# Prefetched only when the trial has rows in them (trials.related_lists.prefetch_present).
-DETAIL_PREFETCHES = {
-    "adverse_event_groups": "adverse_event_groups",
-    "interventions": "interventions",
-    "arms": Prefetch("arms", queryset=Arm.objects.prefetch_related("interventions")),
-    "result_outcomes": Prefetch(
-        "result_outcomes",
-        queryset=ResultOutcome.objects.prefetch_related(
-            "groups", "measurements__group", "analyses"
-        ),
-    ),
-    "publications": Prefetch(
-        "publications",
-        queryset=Publication.objects.published().order_by("-year", "first_author"),
-    ),
+# The results, design and evidence the API gives, read in one query (public.views.trial_rows).
+SECTIONS = (
+    "result_outcomes",
+    "adverse_event_groups",
+    "arms",
+    "interventions",
+    "publications",
+    "safety_findings",
+)
+# Prefetched only when the trial has some (prefetch_present): a milestone lists its trials.
+PREFETCHES = {
     "milestones": Prefetch(
         "milestones",
         queryset=RegulatoryMilestone.objects.published().prefetch_related(
             Prefetch("trials", queryset=Trial.objects.published()),
             Prefetch("publications", queryset=Publication.objects.published()),
-        ),
-    ),
-    "safety_findings": Prefetch(
-        "safety_findings",
-        queryset=SafetyFinding.objects.published().prefetch_related(
-            Prefetch("publications", queryset=Publication.objects.published())
         ),
     ),
     "effect_estimates": Prefetch(
@@ -90,17 +81,12 @@ DETAIL_PREFETCHES = {
 
 def trial_detail_queryset():
     """Published and withdrawn trials (a withdrawn one answers 410); see load_sections."""
-    return (
-        Trial.objects.publicly_addressable()
-        .select_related("lead_sponsor")
-        .annotate(**has_rows(DETAIL_PREFETCHES))
-    )
+    return trial_with_sections(SECTIONS, PREFETCHES)
 
 
 def load_sections(trial) -> None:
-    """Every section's rows: the short lists in one query, then one per kind it has."""
-    attach_related_lists(trial)
-    prefetch_present(trial, DETAIL_PREFETCHES)
+    """Every section's rows: the short lists, the results and design, the evidence."""
+    load_trial_sections(trial, SECTIONS, PREFETCHES)
 
 
 class TrialDetailSerializer(TrialSummarySerializer):

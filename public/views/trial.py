@@ -5,16 +5,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from evidence.models import EffectEstimate, Publication, RegulatoryMilestone, SafetyFinding
+from evidence.models import EffectEstimate
 from evidence.synthesis_summary import trial_syntheses
 from public.pagecache import versioned_page
 from public.views.public import freshness, withdrawn_response
-from public.views.trial_flow import FLOW_AND_BASELINE_PREFETCH, baseline_table, flow_table
+from public.views.trial_flow import baseline_table, flow_table
+from public.views.trial_rows import load_sections, trial_with_sections
 from trials.ae_tables import adverse_event_section
 from trials.changes import public_changes
-from trials.models import AdverseEvent, Arm, ResultOutcome, Trial
 from trials.registry_labels import measure_label, outcome_type_label
-from trials.related_lists import attach_related_lists, has_rows, prefetch_present
 
 
 def _cell(measurement) -> str:
@@ -74,29 +73,21 @@ def results_table(outcome) -> dict:
     }
 
 
-# Prefetched only when the trial has rows in them (see prefetch_present).
-OPTIONAL_PREFETCHES = {
-    "adverse_event_groups": "adverse_event_groups",
-    "adverse_events": Prefetch(
-        "adverse_events", queryset=AdverseEvent.objects.prefetch_related("counts")
-    ),
-    "arms": Prefetch("arms", queryset=Arm.objects.prefetch_related("interventions")),
-    "interventions": "interventions",
-    "result_outcomes": Prefetch(
-        "result_outcomes",
-        queryset=ResultOutcome.objects.prefetch_related("groups", "measurements", "analyses"),
-    ),
-    "publications": Prefetch(
-        "publications",
-        queryset=Publication.objects.published().order_by("-year", "first_author"),
-    ),
-    "milestones": Prefetch("milestones", queryset=RegulatoryMilestone.objects.published()),
-    "safety_findings": Prefetch(
-        "safety_findings",
-        queryset=SafetyFinding.objects.published().prefetch_related(
-            Prefetch("publications", queryset=Publication.objects.published())
-        ),
-    ),
+# The page's posted results, design and evidence, read in one query (public.views.trial_rows).
+SECTIONS = (
+    "participant_flow",
+    "baseline",
+    "result_outcomes",
+    "adverse_event_groups",
+    "adverse_events",
+    "arms",
+    "interventions",
+    "publications",
+    "milestones",
+    "safety_findings",
+)
+# Prefetched only when the trial has some (prefetch_present).
+PREFETCHES = {
     "effect_estimates": Prefetch(
         "effect_estimates",
         queryset=EffectEstimate.objects.public_evidence().select_related("source_publication"),
@@ -106,21 +97,11 @@ OPTIONAL_PREFETCHES = {
 
 def _trial_queryset():
     return (
-        Trial.objects.publicly_addressable()
+        trial_with_sections(SECTIONS, PREFETCHES)
         # The page shows the parsed fields, never the stored raw record or search index.
         .defer("raw_json", "search_text", "search_vector")
-        .select_related("lead_sponsor", "adverse_event_report", "curated_facts")
-        .select_related("participant_flow", "baseline")
-        .annotate(**has_rows(OPTIONAL_PREFETCHES))
-        .prefetch_related(*FLOW_AND_BASELINE_PREFETCH)
+        .select_related("adverse_event_report", "curated_facts", "participant_flow", "baseline")
     )
-
-
-def _load_related(trial) -> None:
-    """Every related row the page shows, one query per kind of row the trial has."""
-    # Phases, conditions, collaborators, identifiers, sites, outcome measures: one query.
-    attach_related_lists(trial)
-    prefetch_present(trial, OPTIONAL_PREFETCHES)
 
 
 @require_safe
@@ -134,7 +115,7 @@ def trial_detail(request, key):
         return redirect(trial, permanent=True)
     if trial.is_withdrawn:
         return withdrawn_response(request, trial, str(trial))
-    _load_related(trial)
+    load_sections(trial, SECTIONS, PREFETCHES)
     publications = list(trial.publications.all())
     context = {
         "trial": trial,

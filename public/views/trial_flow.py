@@ -1,34 +1,10 @@
 """Participant flow and baseline characteristics of a trial as page tables: a column
 per registry group, a row per milestone, reason or category, the registry's own text
-in every cell. Everything here reads prefetched rows, so the page's query count does
-not depend on the size of the tables."""
+in every cell. Everything here reads the rows public.views.trial_rows cached on the
+trial, so the page's query count does not depend on the size of the tables."""
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch
-
-from trials.models import BaselineMeasure, FlowPeriod, FlowStep
+from public.views.trial_rows import one_to_one
 from trials.registry_labels import measure_label, registry_label
-
-# For the trial page's queryset: everything the two tables read.
-FLOW_AND_BASELINE_PREFETCH = (
-    "participant_flow__groups",
-    Prefetch(
-        "participant_flow__periods",
-        queryset=FlowPeriod.objects.prefetch_related(
-            Prefetch("steps", queryset=FlowStep.objects.prefetch_related("counts"))
-        ),
-    ),
-    "baseline__groups",
-    "baseline__denominators",
-    Prefetch("baseline__measures", queryset=BaselineMeasure.objects.prefetch_related("values")),
-)
-
-
-def _one(trial, name: str):
-    try:
-        return getattr(trial, name)
-    except ObjectDoesNotExist:
-        return None
 
 
 def _columns(groups, codes_used) -> list[dict]:
@@ -48,7 +24,7 @@ def _columns(groups, codes_used) -> list[dict]:
 
 def flow_table(trial) -> dict | None:
     """The participant flow as one table per period; None when none was posted."""
-    flow = _one(trial, "participant_flow")
+    flow = one_to_one(trial, "participant_flow")
     if flow is None:
         return None
     periods = list(flow.periods.all())
@@ -120,7 +96,7 @@ def _measure_rows(measure, denominators, columns) -> list[dict]:
 
 def baseline_table(trial) -> dict | None:
     """Baseline characteristics as one table, a row group per measure; None if not posted."""
-    baseline = _one(trial, "baseline")
+    baseline = one_to_one(trial, "baseline")
     if baseline is None:
         return None
     measures = list(baseline.measures.all())
