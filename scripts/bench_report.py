@@ -35,6 +35,7 @@ def write_report(
     exports,
     copy,
     imports,
+    generate,
     minutes,
     machine,
 ):
@@ -44,6 +45,10 @@ def write_report(
         *_load(load),
         *_exports(exports, copy),
         *_imports(imports),
+        "",
+        f"`generate_synthetic` into an empty database: {generate['trials']:,} trials in "
+        f"{generate['seconds']:.1f} s, {generate['trials_per_s']:,.0f} trials/s "
+        "(target ≥ 5,000/s).",
         "",
         "Where the remaining time goes, with profiles: "
         "[benchmark-profiles.md](benchmark-profiles.md).",

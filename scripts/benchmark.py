@@ -169,6 +169,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=TRIALS)
     parser.add_argument("--import-studies", type=int, default=5000)
+    parser.add_argument("--generate-trials", type=int, default=10_000)
     parser.add_argument("--out", default=str(BASE_DIR / "docs" / "benchmarks.md"))
     parser.add_argument("--note", default="", help="a line for the top of the report")
     parser.add_argument("--budget", type=float, default=1.0, help="scale every time budget")
@@ -188,6 +189,7 @@ def main():
     exports = [child("bench_export.py", fmt)[0] for fmt in ("csv", "json")]
     copy = copy_seconds()
     imports = child("import_bench.py", "--studies", str(args.import_studies))
+    generate = child("generate_bench.py", "--trials", str(args.generate_trials))[0]
     from bench_report import write_report
 
     write_report(
@@ -201,6 +203,7 @@ def main():
         exports=exports,
         copy=copy,
         imports=imports,
+        generate=generate,
         minutes=(time.monotonic() - started) / 60,
         machine=f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
     )
